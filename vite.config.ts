@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'web',
           environment: 'jsdom',
-          include: ['web/src/**/*.test.{ts,tsx}', 'proxy/flowroute/**/*.test.ts'],
+          include: ['web/src/**/*.test.{ts,tsx}'],
           setupFiles: ['./web/src/test-setup.ts'],
           css: false,
         },
@@ -38,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'proxy',
           environment: 'node',
-          include: ['proxy/src/**/*.test.ts', 'proxy/emulator/**/*.test.ts', 'proxy/test/**/*.test.ts'],
+          include: ['proxy/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
