@@ -279,7 +279,7 @@ export interface components {
         NewRoute: {
             data: {
                 /** @enum {string} */
-                type?: "route";
+                type: "route";
                 attributes: {
                     alias: string;
                     route_type: components["schemas"]["RouteType"];
