@@ -1,0 +1,64 @@
+// Playwright: browser tests in Debian's Chromium against the production build, served by the real proxy in
+// demo mode with the embedded emulator (its control API on E2E_EMULATOR_PORT so tests can inject faults).
+import { defineConfig, devices } from '@playwright/test';
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 8180);
+export const E2E_EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 8181);
+export const E2E_DEMO_PASSWORD = process.env.E2E_DEMO_PASSWORD ?? 'e2e-demo-password-7f3a';
+
+export default defineConfig({
+  testDir: './e2e/specs',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://localhost:${E2E_PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    viewport: { width: 1440, height: 900 },
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1440, height: 900 },
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // A fresh database per run; the proxy serves dist/ (build first: `npm run build`).
+    command: 'rm -rf .data/e2e && node build/proxy/server.js',
+    url: `http://localhost:${E2E_PORT}/livez`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORT: String(E2E_PORT),
+      HOST: '127.0.0.1',
+      EMULATOR_PORT: String(E2E_EMULATOR_PORT),
+      DEMO_PASSWORD: E2E_DEMO_PASSWORD,
+      DATA_DIR: '.data/e2e',
+      LOG_LEVEL: 'warn',
+      FLOWROUTE_ACCESS_KEY: '',
+      FLOWROUTE_SECRET_KEY: '',
+    },
+  },
+});
