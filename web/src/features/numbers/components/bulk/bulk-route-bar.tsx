@@ -3,7 +3,11 @@
 export type BulkSelection = { mode: 'some'; numbers: string[] } | { mode: 'all-matching' };
 export type BulkFilters = { starts_with?: string; contains?: string; ends_with?: string };
 
-export function BulkRouteBar(_props: { selection: BulkSelection; filters: BulkFilters; onClear: () => void }) {
+export function BulkRouteBar(_props: {
+  selection: BulkSelection;
+  filters: BulkFilters;
+  onClear: () => void;
+}) {
   return null;
 }
 
