@@ -1,0 +1,80 @@
+import {
+  buildSendBody,
+  isFinalStatus,
+  isSettled,
+  nextOffset,
+  toFlowrouteDate,
+  type Mdr,
+  type MdrPage,
+} from './messages';
+
+const one = { id: 'mdr2-' + 'a'.repeat(32) } as Mdr;
+
+function page(n: number, next?: string | null): MdrPage {
+  return { data: Array.from({ length: n }, () => one), links: next === undefined ? undefined : { next } };
+}
+
+describe('nextOffset', () => {
+  it('reads offset from Flowroute’s absolute links.next', () => {
+    const next =
+      'https://api.flowroute.com/v2.1/messages?limit=2&start_date=2017-12-01T00%3A00%3A00%2B00%3A00&end_date=2018-01-08T00%3A00%3A00%2B00%3A00&offset=2';
+    expect(nextOffset(page(2, next), 0)).toBe(2);
+  });
+
+  it('stops without next, with an empty page, or on null', () => {
+    expect(nextOffset(page(2), 0)).toBeUndefined();
+    expect(nextOffset(page(2, null), 0)).toBeUndefined();
+    expect(nextOffset(page(0, 'https://x/v2.1/messages?offset=10'), 0)).toBeUndefined();
+  });
+
+  it('never pages backwards or in place', () => {
+    expect(nextOffset(page(1000, 'https://x/v2.1/messages?offset=0'), 1000)).toBe(2000);
+    expect(nextOffset(page(1000, 'https://x/v2.1/messages?limit=1000'), 3000)).toBe(4000);
+  });
+});
+
+describe('status', () => {
+  const mdr = (status: string, direction = 'outbound', timestamp = new Date().toISOString()) =>
+    ({ id: one.id, attributes: { status, direction, timestamp } }) as Mdr;
+
+  it('knows final statuses', () => {
+    expect(isFinalStatus('delivered')).toBe(true);
+    expect(isFinalStatus('Undelivered')).toBe(true);
+    expect(isFinalStatus('message buffered')).toBe(false);
+    expect(isFinalStatus('smsc submit')).toBe(false);
+  });
+
+  it('treats inbound and day-old records as settled', () => {
+    expect(isSettled(mdr('message buffered'))).toBe(false);
+    expect(isSettled(mdr('', 'inbound'))).toBe(true);
+    expect(isSettled(mdr('message buffered', 'outbound', '2020-01-01T00:00:00Z'))).toBe(true);
+  });
+});
+
+describe('buildSendBody', () => {
+  it('sends SMS as JSON:API without MMS fields', () => {
+    expect(buildSendBody({ from: '12065550199', to: '13125550111', body: 'hi' })).toEqual({
+      data: { type: 'message', attributes: { to: '13125550111', from: '12065550199', body: 'hi' } },
+    });
+  });
+
+  it('marks media and text-only MMS, and passes a DLR callback', () => {
+    const withMedia = buildSendBody({
+      from: '12065550199',
+      to: '13125550111',
+      body: '',
+      media_urls: ['https://example.com/a.png'],
+      dlr_callback: 'https://hooks.example.com/dlr',
+    });
+    expect(withMedia.data.attributes).toMatchObject({
+      is_mms: true,
+      media_urls: ['https://example.com/a.png'],
+      dlr_callback: 'https://hooks.example.com/dlr',
+    });
+    expect(buildSendBody({ from: '1', to: '2', body: 'x', is_mms: true }).data.attributes.is_mms).toBe(true);
+  });
+});
+
+it('formats dates as UTC ISO', () => {
+  expect(toFlowrouteDate(new Date(Date.UTC(2026, 10, 28, 1, 2, 3)))).toBe('2026-11-28T01:02:03.000Z');
+});

@@ -1,0 +1,305 @@
+// Flowroute Messages v2.1 through our proxy: MDR types (validated with zod at the edge), the query-options
+// factory (list by date range with progressive paging, single page, detail) and the send helper.
+import { infiniteQueryOptions, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { api } from '@/lib/api';
+
+// ---------------------------------------------------------------------------------------------------
+// Types (Flowroute's snake_case kept as is)
+
+const receiptSchema = z.object({
+  status: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? ''),
+  status_code: z
+    .union([z.number(), z.string()])
+    .nullish()
+    .transform((c) => (c === undefined ? null : c)),
+  status_code_description: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? ''),
+  timestamp: z.string(),
+  level: z.coerce.number(),
+});
+
+const mdrAttributesSchema = z.object({
+  body: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? ''),
+  status: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? ''),
+  direction: z.string(),
+  amount_nanodollars: z.coerce
+    .number()
+    .nullish()
+    .transform((n) => n ?? 0),
+  amount_display: z.union([z.string(), z.number()]).nullish(),
+  to: z.coerce.string(),
+  from: z.coerce.string(),
+  message_encoding: z.coerce
+    .number()
+    .nullish()
+    .transform((n) => n ?? 0),
+  timestamp: z.string(),
+  delivery_receipts: z
+    .array(receiptSchema)
+    .nullish()
+    .transform((r) => r ?? []),
+  is_mms: z
+    .union([z.boolean(), z.string()])
+    .nullish()
+    .transform((v) => v === true || v === 'true'),
+  message_type: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? ''),
+  message_callback_url: z.string().nullish(),
+});
+
+const mdrSchema = z.object({
+  id: z.string(),
+  type: z.string().optional(),
+  attributes: mdrAttributesSchema,
+  relationships: z
+    .object({
+      media: z
+        .object({ data: z.array(z.object({ id: z.string(), type: z.string().optional() })).nullish() })
+        .nullish(),
+    })
+    .nullish(),
+  links: z.object({ self: z.string().optional() }).nullish(),
+});
+
+const mediaSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  attributes: z
+    .object({
+      url: z.string().nullish(),
+      file_name: z.string().nullish(),
+      mime_type: z.string().nullish(),
+      file_size: z.coerce.number().nullish(),
+    })
+    .nullish(),
+  links: z.object({ self: z.string().optional() }).nullish(),
+});
+
+const mdrPageSchema = z.object({
+  data: z.array(mdrSchema),
+  links: z.object({ next: z.string().nullish() }).nullish(),
+});
+
+const mdrDetailSchema = z.object({
+  data: mdrSchema,
+  included: z.array(mediaSchema).nullish(),
+});
+
+const sendResultSchema = z.object({
+  data: z.object({ id: z.string(), type: z.string().optional(), links: z.object({}).loose().nullish() }),
+});
+
+export type DeliveryReceipt = z.output<typeof receiptSchema>;
+export type Mdr = z.output<typeof mdrSchema>;
+export type MdrAttributes = Mdr['attributes'];
+export type MdrMedia = z.output<typeof mediaSchema>;
+export type MdrPage = z.output<typeof mdrPageSchema>;
+export type MdrDetail = z.output<typeof mdrDetailSchema>;
+
+export const MDR_ID_RE = /^mdr[12]-[0-9a-f]{32}$/i;
+
+// ---------------------------------------------------------------------------------------------------
+// Status semantics
+
+/** Statuses after which nothing changes any more (outbound). Anything else is still in progress. */
+const FINAL_STATUSES = new Set([
+  'delivered',
+  'undelivered',
+  'failed',
+  'rejected',
+  'expired',
+  'deleted',
+  'unknown',
+  'undeliverable',
+  'delivery failed',
+  'error',
+]);
+const FAILED_STATUSES = new Set([
+  'undelivered',
+  'failed',
+  'rejected',
+  'expired',
+  'deleted',
+  'undeliverable',
+  'delivery failed',
+  'error',
+]);
+
+export function isFinalStatus(status: string): boolean {
+  return FINAL_STATUSES.has(status.trim().toLowerCase());
+}
+export function isFailedStatus(status: string): boolean {
+  return FAILED_STATUSES.has(status.trim().toLowerCase());
+}
+export function isDeliveredStatus(status: string): boolean {
+  return status.trim().toLowerCase() === 'delivered';
+}
+
+/** A record stops changing when its status is final, it is inbound, or it is older than a day. */
+export function isSettled(mdr: Mdr, now = Date.now()): boolean {
+  const a = mdr.attributes;
+  if (a.direction === 'inbound') return true;
+  if (isFinalStatus(a.status)) return true;
+  const t = Date.parse(a.timestamp);
+  return Number.isFinite(t) && now - t > 24 * 3600_000;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dates: Flowroute takes `YYYY-MM-DD` or an ISO-8601 UTC timestamp.
+
+export function toFlowrouteDate(date: Date): string {
+  return date.toISOString(); // 2026-11-28T12:34:56.789Z, as in our OpenAPI examples
+}
+
+export interface MessageRange {
+  /** Flowroute date string (see toFlowrouteDate) */
+  start_date: string;
+  end_date: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Fetchers
+
+/** The MDR list has no maximum limit; 1000 per call keeps each response well under the proxy's 5 MiB cap. */
+export const MDR_PAGE_LIMIT = 1000;
+
+export interface MdrPageParams extends MessageRange {
+  limit?: number;
+  offset?: number;
+}
+
+export async function fetchMdrPage(params: MdrPageParams, signal?: AbortSignal): Promise<MdrPage> {
+  const searchParams: Record<string, string | number> = {
+    start_date: params.start_date,
+    end_date: params.end_date,
+    limit: params.limit ?? MDR_PAGE_LIMIT,
+  };
+  if (params.offset) searchParams.offset = params.offset;
+  const json = await api.get('v2.1/messages', { searchParams, signal }).json();
+  return mdrPageSchema.parse(json);
+}
+
+export async function fetchMdr(id: string, signal?: AbortSignal): Promise<MdrDetail> {
+  if (!MDR_ID_RE.test(id)) throw new Error(`Not a message id: ${id}`);
+  const json = await api.get(`v2.1/messages/${encodeURIComponent(id)}`, { signal }).json();
+  return mdrDetailSchema.parse(json);
+}
+
+/**
+ * Where the next page starts, read from Flowroute's `links.next` (absolute URL to Flowroute, so only its
+ * `offset` is used; the range and limit stay ours). No `next`, or an empty page, means the end.
+ */
+export function nextOffset(page: MdrPage, currentOffset: number): number | undefined {
+  const next = page.links?.next;
+  if (!next || page.data.length === 0) return undefined;
+  let offset: number | undefined;
+  try {
+    const raw = new URL(next, 'http://x').searchParams.get('offset');
+    if (raw !== null && /^\d+$/.test(raw)) offset = Number(raw);
+  } catch {
+    offset = undefined;
+  }
+  offset ??= currentOffset + page.data.length;
+  // Never go backwards or stand still: that would page forever.
+  return offset > currentOffset ? offset : currentOffset + page.data.length;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Query-options factory
+
+export const messageQueries = {
+  all: () => ['messages'] as const,
+  lists: () => [...messageQueries.all(), 'list'] as const,
+  /** Every MDR in a range, page by page (use fetchNextPage progressively; see useProgressiveMessages). */
+  list: (range: MessageRange, limit = MDR_PAGE_LIMIT) =>
+    infiniteQueryOptions({
+      queryKey: [...messageQueries.lists(), { ...range, limit }] as const,
+      queryFn: ({ pageParam, signal }) => fetchMdrPage({ ...range, limit, offset: pageParam }, signal),
+      initialPageParam: 0,
+      getNextPageParam: (last, _all, lastOffset) => nextOffset(last, lastOffset),
+      // A loaded log is a snapshot the user asked for; refetching 100 pages behind their back is not wanted.
+      staleTime: Infinity,
+      refetchOnWindowFocus: false,
+      gcTime: 10 * 60_000,
+    }),
+  /** One page only (e.g. "recent messages" on a number's page). */
+  page: (params: MdrPageParams) =>
+    queryOptions({
+      queryKey: [...messageQueries.lists(), 'page', params] as const,
+      queryFn: ({ signal }) => fetchMdrPage(params, signal),
+      staleTime: 30_000,
+    }),
+  details: () => [...messageQueries.all(), 'detail'] as const,
+  /** One MDR; polls every 2 s until its status is final. */
+  detail: (id: string) =>
+    queryOptions({
+      queryKey: [...messageQueries.details(), id] as const,
+      queryFn: ({ signal }) => fetchMdr(id, signal),
+      refetchInterval: (query) => {
+        const data = query.state.data;
+        if (query.state.error) return false;
+        return data && isSettled(data.data) ? false : 2000;
+      },
+    }),
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Send
+
+export interface SendMessageInput {
+  from: string; // 11 digits
+  to: string; // 11 digits
+  body: string;
+  media_urls?: string[];
+  is_mms?: boolean;
+  dlr_callback?: string;
+}
+
+/** JSON:API request body as Flowroute's docs and Python/Node SDKs send it. */
+export function buildSendBody(input: SendMessageInput) {
+  const attributes: Record<string, unknown> = { to: input.to, from: input.from, body: input.body };
+  if (input.media_urls && input.media_urls.length > 0) attributes.media_urls = input.media_urls;
+  if (input.is_mms || (input.media_urls && input.media_urls.length > 0)) attributes.is_mms = true;
+  if (input.dlr_callback) attributes.dlr_callback = input.dlr_callback;
+  return { data: { type: 'message', attributes } };
+}
+
+export async function sendMessage(input: SendMessageInput, idempotencyKey: string): Promise<{ id: string }> {
+  const json = await api
+    .post('v2.1/messages', {
+      json: buildSendBody(input),
+      headers: { 'Idempotency-Key': idempotencyKey },
+    })
+    .json();
+  return { id: sendResultSchema.parse(json).data.id };
+}
+
+export interface SendVariables {
+  input: SendMessageInput;
+  idempotencyKey: string;
+}
+
+export const messageMutations = {
+  send: (queryClient: QueryClient) =>
+    mutationOptions({
+      mutationKey: [...messageQueries.all(), 'send'] as const,
+      mutationFn: ({ input, idempotencyKey }: SendVariables) => sendMessage(input, idempotencyKey),
+      // New MDRs appear in any range that covers "now"; do not wipe loaded logs, just mark them stale.
+      onSuccess: () =>
+        queryClient.invalidateQueries({ queryKey: messageQueries.lists(), refetchType: 'none' }),
+    }),
+};
