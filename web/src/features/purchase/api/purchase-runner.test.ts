@@ -1,0 +1,172 @@
+import type { PurchaseResult } from '@/lib/flowroute/purchase';
+import { addItems, EMPTY_CART, runProgress, setOutcome } from './cart';
+import { getCart, reloadCart, resetCartForTests, updateCart } from './cart-store';
+import {
+  getRunnerState,
+  resumePurchase,
+  retryPurchase,
+  startPurchase,
+  type RunnerDeps,
+} from './purchase-runner';
+
+const numbers = ['12065550100', '12065550101', '12065550102'];
+
+function seed() {
+  resetCartForTests(
+    addItems(
+      EMPTY_CART,
+      numbers.map((number) => ({
+        number,
+        number_type: 'standard',
+        state: 'wa',
+        rate_center: 'seattle',
+        setup_cost: 1,
+        monthly_cost: 1.25,
+      })),
+    ),
+  );
+}
+
+async function idle() {
+  for (let i = 0; i < 100 && getRunnerState().running; i++) await new Promise((r) => setTimeout(r, 1));
+  expect(getRunnerState().running).toBe(false);
+}
+
+function deps(purchase: RunnerDeps['purchase'], extra: Partial<RunnerDeps> = {}): RunnerDeps {
+  let n = 0;
+  return { purchase, newKey: () => `k${++n}`, sleep: () => Promise.resolve(), ...extra };
+}
+
+const ok: PurchaseResult = { ok: true, status: 201, replayed: false, warning: null };
+
+describe('purchase runner', () => {
+  beforeEach(seed);
+
+  it('buys each number once, with its own stored key, and ignores a second start (double click)', async () => {
+    const calls: Array<[string, string]> = [];
+    const d = deps(async (number, key) => {
+      calls.push([number, key]);
+      return ok;
+    });
+    expect(startPurchase(numbers, d)).toBe(true);
+    expect(startPurchase(numbers, d)).toBe(false);
+    await idle();
+    expect(calls.map(([n]) => n).sort()).toEqual(numbers);
+    expect(new Set(calls.map(([, k]) => k)).size).toBe(3);
+    for (const [number, key] of calls) {
+      expect(getCart().items.find((i) => i.number === number)?.idempotency_key).toBe(key);
+    }
+    expect(runProgress(getCart())).toMatchObject({ total: 3, bought: 3 });
+  });
+
+  it('keeps the key on disk before the request is sent', async () => {
+    let storedKeyAtSend: string | undefined;
+    const d = deps(async (number, key) => {
+      const raw = window.localStorage.getItem('flowroute-ops.cart.v1') ?? '';
+      if (number === numbers[0]) storedKeyAtSend = raw.includes(key) ? key : undefined;
+      return ok;
+    });
+    startPurchase(numbers, d);
+    await idle();
+    expect(storedKeyAtSend).toBeDefined();
+  });
+
+  it('a failure stays alone; retry sends the same key; the rest of the cart is kept', async () => {
+    const keysSeen: Record<string, string[]> = {};
+    let failOnce = true;
+    const d = deps(async (number, key) => {
+      (keysSeen[number] ??= []).push(key);
+      if (number === numbers[1] && failOnce) {
+        failOnce = false;
+        return { ok: false, status: 500, kind: 'rejected', reason: 'Flowroute said no', proxyError: null };
+      }
+      return ok;
+    });
+    startPurchase(numbers, d);
+    await idle();
+    expect(runProgress(getCart())).toMatchObject({ bought: 2, failed: 1 });
+    const failed = getCart().items.find((i) => i.number === numbers[1]);
+    expect(failed?.outcome).toMatchObject({ status: 'failed', reason: 'Flowroute said no' });
+    retryPurchase([numbers[1]!], d);
+    await idle();
+    expect(keysSeen[numbers[1]!]).toHaveLength(2);
+    expect(keysSeen[numbers[1]!]![0]).toBe(keysSeen[numbers[1]!]![1]);
+    expect(runProgress(getCart())).toMatchObject({ total: 3, bought: 3, failed: 0 });
+  });
+
+  it('marks a sold number unavailable', async () => {
+    startPurchase(
+      numbers,
+      deps(async (number) =>
+        number === numbers[2]
+          ? { ok: false, status: 404, kind: 'unavailable', reason: 'No longer available', proxyError: null }
+          : ok,
+      ),
+    );
+    await idle();
+    expect(getCart().items[2]?.outcome).toMatchObject({ status: 'failed', unavailable: true });
+  });
+
+  it('waits out a 409 (same key in flight) and then gets the replay', async () => {
+    let n = 0;
+    const d = deps(async () => {
+      n += 1;
+      return n === 1 ? { ok: false, status: 409, kind: 'in_flight', reason: 'busy', proxyError: 'x' } : ok;
+    });
+    startPurchase([numbers[0]!], d);
+    await idle();
+    expect(getCart().items[0]?.outcome?.status).toBe('bought');
+  });
+
+  it('an ended session stops the run: the rest is not attempted', async () => {
+    const sent: string[] = [];
+    startPurchase(
+      numbers,
+      deps(
+        async (number) => {
+          sent.push(number);
+          return {
+            ok: false,
+            status: 401,
+            kind: 'session',
+            reason: 'Sign in again',
+            proxyError: 'unauthenticated',
+          };
+        },
+        { concurrency: 1 },
+      ),
+    );
+    await idle();
+    expect(sent).toEqual([numbers[0]]);
+    expect(runProgress(getCart())).toMatchObject({ failed: 1, notAttempted: 2 });
+  });
+
+  it('resumes after a reload with the keys it had (cut off mid-flight)', async () => {
+    updateCart((s) => ({
+      ...s,
+      items: s.items.map((item, i) => ({ ...item, idempotency_key: `saved-${i}` })),
+      run: { id: 'r', started_at: 'x', numbers },
+    }));
+    updateCart((s) =>
+      setOutcome(s, numbers[0]!, { status: 'bought', at: 'x', warning: null, replayed: false }),
+    );
+    updateCart((s) => setOutcome(s, numbers[1]!, { status: 'in_flight', started_at: 'x' }));
+    updateCart((s) => setOutcome(s, numbers[2]!, { status: 'queued' }));
+    reloadCart(); // as a fresh page would read it
+    const calls: Array<[string, string]> = [];
+    expect(
+      resumePurchase(
+        deps(async (number, key) => {
+          calls.push([number, key]);
+          return { ...ok, replayed: number === numbers[1] };
+        }),
+      ),
+    ).toBe(true);
+    await idle();
+    expect(calls.sort()).toEqual([
+      [numbers[1], 'saved-1'],
+      [numbers[2], 'saved-2'],
+    ]);
+    expect(runProgress(getCart())).toMatchObject({ total: 3, bought: 3 });
+  });
+});
