@@ -1,0 +1,14 @@
+// Tells people on a demo proxy that it is a demo and where the demo password is.
+import { Alert, Code, Text } from '@mantine/core';
+
+export function DemoNotice({ demoUser }: { demoUser: string }) {
+  return (
+    <Alert color="blue" variant="light" title="This is a demo" data-testid="demo-notice">
+      <Text size="sm">
+        Flowroute is emulated here: nothing is bought or sent for real. Sign in as user{' '}
+        <Code>{demoUser}</Code>; the password is printed in the proxy&apos;s start log (or is the{' '}
+        <Code>DEMO_PASSWORD</Code> it was started with).
+      </Text>
+    </Alert>
+  );
+}
