@@ -1,0 +1,33 @@
+// Everything the app runs inside: Mantine (theme, color scheme), dates, notifications, TanStack Query.
+import { MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { queryClient as defaultQueryClient } from '@/lib/query-client';
+import { colorSchemeManager, theme } from './theme';
+
+export function AppProviders({
+  children,
+  queryClient = defaultQueryClient,
+  env,
+}: {
+  children: ReactNode;
+  queryClient?: QueryClient;
+  /** 'test' turns off transitions and portals (component tests). */
+  env?: 'default' | 'test';
+}) {
+  return (
+    <MantineProvider
+      theme={theme}
+      colorSchemeManager={colorSchemeManager}
+      defaultColorScheme="light"
+      env={env}
+    >
+      <DatesProvider settings={{ locale: 'en', firstDayOfWeek: 0 }}>
+        <Notifications position="top-right" limit={4} />
+        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      </DatesProvider>
+    </MantineProvider>
+  );
+}

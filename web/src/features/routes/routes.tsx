@@ -1,0 +1,14 @@
+// Placeholder written by the shell owner so the router has this feature's entry; the feature owner replaces it.
+import type { RouteObject } from 'react-router';
+
+export const routes: RouteObject[] = [
+  {
+    path: '/routes',
+    lazy: async () => {
+      const { PageHeader } = await import('@/components/page-header');
+      return {
+        Component: () => <PageHeader title="Routes" description="This section is being built." />,
+      };
+    },
+  },
+];

@@ -1,0 +1,126 @@
+// Display helpers shared by every screen: phone numbers (from the contract), money in USD, times with zone.
+export { filterDigits, formatNanp, isNanp11, parseNanp, toE164 } from '@contract/phone';
+export type { FilterKind, ParsedNumber } from '@contract/phone';
+
+const usd2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
+const usd4 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 4 });
+const usdUpTo4 = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 4,
+});
+
+/**
+ * `formatUsd(1.25)` → "$1.25". Amounts below a cent keep up to 4 decimals ("$0.0040"), as MDR prices are
+ * that small. The currency code (USD) belongs in the column header or label next to it; pass
+ * `{ code: true }` where a value stands alone ("$1.25 USD").
+ */
+export function formatUsd(
+  amount: number | string | null | undefined,
+  options: { code?: boolean } = {},
+): string {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  const value = typeof amount === 'number' ? amount : Number(String(amount).replace(/[$,\s]/g, ''));
+  if (!Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  const wholeCents = Math.abs(Math.round(abs * 100) - abs * 100) < 1e-9;
+  let text: string;
+  if (abs !== 0 && abs < 0.01) text = usd4.format(value);
+  else if (!wholeCents) text = usdUpTo4.format(value);
+  else text = usd2.format(value);
+  return options.code ? `${text} USD` : text;
+}
+
+/** Flowroute MDR prices come in nanodollars (billionths): 4000000 → 0.004 (dollars). */
+export function nanodollarsToDollars(nanodollars: number | string): number {
+  const value = typeof nanodollars === 'number' ? nanodollars : Number(nanodollars);
+  return Number.isFinite(value) ? value / 1e9 : Number.NaN;
+}
+
+/** 4000000 nanodollars → "$0.0040". */
+export function formatNanodollars(
+  nanodollars: number | string | null | undefined,
+  options: { code?: boolean } = {},
+) {
+  if (nanodollars === null || nanodollars === undefined || nanodollars === '') return '—';
+  return formatUsd(nanodollarsToDollars(nanodollars), options);
+}
+
+// --- times ------------------------------------------------------------------------------------------
+
+function toDate(value: string | number | Date): Date | null {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The viewer's time zone (IANA name), e.g. "America/Los_Angeles". */
+export function viewerTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** "Nov 28, 2026, 3:04:05 PM PST" in the viewer's zone (or `timeZone`), zone abbreviation included. */
+export function formatDateTime(
+  value: string | number | Date | null | undefined,
+  options: { timeZone?: string; seconds?: boolean } = {},
+): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const date = toDate(value);
+  if (!date) return String(value);
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: options.timeZone ?? viewerTimeZone(),
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    ...(options.seconds === false ? {} : { second: '2-digit' }),
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+/** ISO UTC form for tooltips and exports: "2026-11-28T23:04:05Z". */
+export function formatUtc(value: string | number | Date | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const date = toDate(value);
+  if (!date) return String(value);
+  return `${date.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+}
+
+/** "3 minutes ago" / "in 2 hours" relative to `now`. */
+export function formatRelative(value: string | number | Date, now: Date = new Date()): string {
+  const date = toDate(value);
+  if (!date) return String(value);
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(seconds, 'second');
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86_400), 'day');
+}
+
+// --- Flowroute attribute display ------------------------------------------------------------------
+
+/** Flowroute sends lowercase states ("wa"); people read "WA". */
+export function formatState(state: string | null | undefined): string {
+  return state ? state.toUpperCase() : '—';
+}
+
+/** Flowroute's rate centers are lowercase abbreviations ("nwyrcyzn01", "seattle"): show them upper case. */
+export function formatRateCenter(rateCenter: string | null | undefined): string {
+  return rateCenter ? rateCenter.toUpperCase() : '—';
+}
+
+const NUMBER_TYPE_LABELS: Record<string, string> = {
+  standard: 'Local',
+  longcode: 'Local',
+  tollfree: 'Toll-free',
+  'toll-free': 'Toll-free',
+  inum: 'iNum',
+};
+
+export function formatNumberType(type: string | null | undefined): string {
+  if (!type) return '—';
+  return NUMBER_TYPE_LABELS[type] ?? type;
+}
