@@ -1,48 +1,17 @@
 // Routes resource: Flowroute route types, the routeQueries factory, and the route mutations (create a
 // route, set a number's primary/failover). Shared by the routes screens and the number screens.
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { getJson, sendJson } from '@/lib/api';
+import { infiniteQueryOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { components } from '@contract/api-types.gen';
+import { ROUTE_TYPES } from '@contract/route-value';
+import { getJson, newIdempotencyKey, sendJson, toApiError } from '@/lib/api';
+import { routeOf, type NumberDetail } from '@/lib/flowroute/numbers';
 
-export type RouteType = 'host' | 'uri' | 'number' | 'sip-reg';
+type Schemas = components['schemas'];
+export type RouteType = Schemas['RouteType'];
+export type Route = Schemas['Route'];
+export type RoutesPage = Schemas['AccountRoutes'];
+export type CreatedRoute = Schemas['NewRouteResponse'];
 export type RouteSlot = 'primary' | 'failover';
-
-export interface RouteAttributes {
-  route_type: RouteType | (string & {});
-  alias: string | null;
-  value: string | null;
-}
-
-export interface Route {
-  type: 'route';
-  id: string;
-  attributes: RouteAttributes;
-  links?: { self?: string };
-}
-
-export interface RoutesPage {
-  data: Route[];
-  links?: { self?: string; next?: string };
-}
-
-export interface RouteRef {
-  type: 'route';
-  id: string;
-}
-
-/** The part of GET /v2/numbers/{n} this module reads: relationships + included routes. */
-export interface NumberRoutingDetail {
-  data: {
-    id: string;
-    type: 'number';
-    attributes?: Record<string, unknown>;
-    relationships?: {
-      primary_route?: { data: RouteRef | null };
-      failover_route?: { data: RouteRef | null };
-      [key: string]: unknown;
-    };
-  };
-  included?: Array<{ type: string; id: string; attributes?: Record<string, unknown> }>;
-}
 
 /** The default route every number gets on purchase (Flowroute: id "0", type sip-reg, value null). */
 export const DEFAULT_ROUTE_ID = '0';
@@ -50,7 +19,13 @@ export const DEFAULT_ROUTE_ID = '0';
 /** Flowroute's max page size for /v2/routes and /v2/numbers. */
 export const MAX_PAGE = 200;
 
-export const ROUTE_TYPES: readonly RouteType[] = ['host', 'uri', 'number', 'sip-reg'];
+/**
+ * Route types a user can create here. No sip-reg: an account has one SIP registration destination (the
+ * devices registered with its credentials), already present as route 0; a second sip-reg route would be
+ * the same destination under another name, and Flowroute's docs list only host, number and uri for create.
+ */
+export const CREATABLE_ROUTE_TYPES = ['host', 'uri', 'number'] as const satisfies readonly RouteType[];
+export type CreatableRouteType = (typeof CREATABLE_ROUTE_TYPES)[number];
 
 export const ROUTE_TYPE_LABELS: Record<RouteType, string> = {
   host: 'Host',
@@ -67,46 +42,9 @@ export function slotRelationship(slot: RouteSlot): 'primary_route' | 'failover_r
   return slot === 'primary' ? 'primary_route' : 'failover_route';
 }
 
-export interface RouteSlotValue {
-  /** The route id the relationship points at. */
-  id: string;
-  /** The route object from `included`, when Flowroute sent it. */
-  route: Route | null;
-}
-
-export interface NumberRouting {
-  primary: RouteSlotValue | null;
-  failover: RouteSlotValue | null;
-}
-
-function includedRoute(detail: NumberRoutingDetail, id: string): Route | null {
-  const found = detail.included?.find((item) => item.type === 'route' && item.id === id);
-  if (!found) return null;
-  const attrs = found.attributes ?? {};
-  return {
-    type: 'route',
-    id: found.id,
-    attributes: {
-      route_type: typeof attrs.route_type === 'string' ? attrs.route_type : 'host',
-      alias: typeof attrs.alias === 'string' ? attrs.alias : null,
-      value: typeof attrs.value === 'string' ? attrs.value : null,
-    },
-  };
-}
-
-/** Reads a number detail's primary/failover relationships and resolves them against `included`. */
-export function routingFromDetail(detail: NumberRoutingDetail): NumberRouting {
-  const rel = detail.data.relationships ?? {};
-  const slot = (ref: RouteRef | null | undefined): RouteSlotValue | null =>
-    ref && ref.id !== undefined && ref.id !== null
-      ? { id: String(ref.id), route: includedRoute(detail, String(ref.id)) }
-      : null;
-  return { primary: slot(rel.primary_route?.data), failover: slot(rel.failover_route?.data) };
-}
-
-/** The route id currently in a slot (null = nothing set). */
-export function slotRouteId(detail: NumberRoutingDetail, slot: RouteSlot): string | null {
-  return routingFromDetail(detail)[slot]?.id ?? null;
+/** The route id currently in a slot of a number detail (null = nothing set). */
+export function slotRouteId(detail: NumberDetail, slot: RouteSlot): string | null {
+  return routeOf(detail, slotRelationship(slot)).id;
 }
 
 /** Short human label: `alias` (value) — used in selects, previews and confirmations. */
@@ -151,8 +89,23 @@ function fetchRoutesPage(params: RouteListParams, signal?: AbortSignal): Promise
   });
 }
 
+/** Which routes each scanned number uses (see features/routes/api/route-usage.ts for the scan). */
+export interface RouteUsage {
+  /** number → route ids in its slots. */
+  numbers: Record<string, { primary: string | null; failover: string | null }>;
+  /** Numbers whose detail could not be read. */
+  failed: string[];
+  /** Numbers listed on the account (scan stops at a bound; see `complete`). */
+  listed: number;
+  /** False when the scan stopped at its bound before reaching the end of the account's numbers. */
+  complete: boolean;
+  finishedAt: number;
+}
+
 export const routeQueries = {
   all: () => ['routes'] as const,
+  /** Key of the account-wide "which numbers use which route" scan. */
+  usageKey: () => [...routeQueries.all(), 'usage'] as const,
   lists: () => [...routeQueries.all(), 'list'] as const,
   /** One page of /v2/routes (the routes table). */
   list: (params: RouteListParams) =>
@@ -177,19 +130,14 @@ export const routeQueries = {
 };
 
 export interface NewRouteBody {
-  route_type: RouteType;
+  route_type: CreatableRouteType;
   alias: string;
-  value: string | null;
-}
-
-export interface CreatedRoute {
-  data: Route;
+  value: string;
 }
 
 /** POST /v2/routes (JSON:API body). `idempotencyKey` is one per user intent; reuse it on a re-submit. */
 export function createRoute(body: NewRouteBody, idempotencyKey: string): Promise<CreatedRoute> {
-  const attributes: Record<string, string> = { route_type: body.route_type, alias: body.alias.trim() };
-  if (body.route_type !== 'sip-reg' && body.value !== null) attributes.value = body.value.trim();
+  const attributes = { route_type: body.route_type, alias: body.alias.trim(), value: body.value.trim() };
   return sendJson<CreatedRoute>('post', '/api/v2/routes', {
     json: { data: { type: 'route', attributes } },
     idempotencyKey,
@@ -215,22 +163,59 @@ export function setNumberRoute(
   );
 }
 
-/**
- * DELETE /v2/numbers/{n}/relationships/failover_route → 204 (Flowroute's "remove failover"). Needed to
- * revert a bulk failover change on numbers that had no failover before. The proxy may not allow it.
- */
-export function clearNumberRoute(
+/** After a route change, keep the cached usage scan true without rescanning the whole account. */
+export function patchRouteUsage(
+  queryClient: QueryClient,
   number: string,
   slot: RouteSlot,
-  idempotencyKey: string,
-  signal?: AbortSignal,
-): Promise<void> {
-  return sendJson<undefined>(
-    'delete',
-    `/api/v2/numbers/${encodeURIComponent(number)}/relationships/${slotRelationship(slot)}`,
-    {
-      idempotencyKey,
-      signal,
-    },
-  );
+  routeId: string | null,
+): void {
+  queryClient.setQueryData<RouteUsage>(routeQueries.usageKey(), (usage) => {
+    if (!usage) return usage;
+    const current = usage.numbers[number] ?? { primary: null, failover: null };
+    return { ...usage, numbers: { ...usage.numbers, [number]: { ...current, [slot]: routeId } } };
+  });
+}
+
+/** After a route was created: every route list and picker refetches (the usage scan is unaffected). */
+export function invalidateRouteLists(queryClient: QueryClient): Promise<void> {
+  return queryClient.invalidateQueries({
+    queryKey: routeQueries.all(),
+    predicate: (query) => query.queryKey[1] !== 'usage',
+  });
+}
+
+/** A failed change as the route screens keep it. */
+export interface ChangeError {
+  message: string;
+  status: number;
+  /** We do not know whether the request took effect: no answer (network) or still in flight (409). */
+  unknownOutcome: boolean;
+}
+
+export function changeError(error: unknown): ChangeError {
+  const apiError = toApiError(error);
+  return {
+    message: apiError.message,
+    status: apiError.status,
+    unknownOutcome: apiError.status === 0 || apiError.status === 409,
+  };
+}
+
+/**
+ * The Idempotency-Key for the next attempt of one user intent (create a route, set a slot).
+ *
+ * The proxy replays the FIRST answer it stored for a key. Reusing a key is right only while that answer
+ * is unknown to us — no response at all (connection lost) or 409 "still in flight": then the replay is
+ * the true outcome and a create cannot happen twice. After any real answer (a 5xx, a 4xx, or a replay of
+ * one), the stored answer is that error: reusing the key would replay it forever without reaching
+ * Flowroute, so the retry gets a fresh key. (Route PATCHes set a slot to a fixed id, so a fresh-key
+ * re-send can never change more than the first would have.)
+ */
+export function keyForAttempt(
+  previous: { key?: string | undefined; error?: ChangeError | undefined },
+  makeKey: () => string = newIdempotencyKey,
+): string {
+  if (previous.key && previous.error?.unknownOutcome) return previous.key;
+  return makeKey();
 }

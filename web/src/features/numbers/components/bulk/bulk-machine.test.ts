@@ -6,7 +6,6 @@ import {
   bulkReducer,
   failedNumbers,
   initialBulkState,
-  keyForRetry,
   loadSnapshot,
   previewRows,
   runPool,
@@ -18,7 +17,11 @@ import {
 } from './bulk-machine';
 
 const run = (actions: BulkAction[], from: BulkState = initialBulkState) => actions.reduce(bulkReducer, from);
-const err = (status: number, inFlight = false) => ({ message: `HTTP ${status}`, status, inFlight });
+const err = (status: number) => ({
+  message: `HTTP ${status}`,
+  status,
+  unknownOutcome: status === 0 || status === 409,
+});
 
 const A = '12065550101';
 const B = '12065550102';
@@ -138,21 +141,6 @@ describe('bulk state machine', () => {
       s,
     );
     expect(toRevert(s)).toEqual([A]);
-  });
-});
-
-describe('keyForRetry', () => {
-  const make = vi.fn(() => 'fresh');
-  it('uses a new key after an error answer (a reused key would replay the error)', () => {
-    expect(keyForRetry({ key: 'old', error: err(500) }, make)).toBe('fresh');
-    expect(keyForRetry({ key: 'old', error: err(0) }, make)).toBe('fresh');
-    expect(keyForRetry({ key: 'old', error: err(422) }, make)).toBe('fresh');
-  });
-  it('reuses the key while the first request is still in flight (409)', () => {
-    expect(keyForRetry({ key: 'old', error: err(409, true) }, make)).toBe('old');
-  });
-  it('creates a key for a first attempt', () => {
-    expect(keyForRetry({}, make)).toBe('fresh');
   });
 });
 

@@ -1,7 +1,6 @@
 // Bulk route assignment as a pure state machine: collect the numbers → load each one's current route →
 // preview current → new → apply (per-number results) → retry failures → revert to the saved "before".
-import { newIdempotencyKey } from '@/lib/api';
-import type { RouteSlot } from '@/lib/flowroute/routes';
+import type { ChangeError, RouteSlot } from '@/lib/flowroute/routes';
 
 export type Phase = 'idle' | 'collecting' | 'preview' | 'applying' | 'done' | 'reverting' | 'reverted';
 
@@ -13,12 +12,7 @@ export type ItemStatus =
   'loading' | 'ready' | 'unchanged' | 'load_failed' | 'queued' | 'running' | 'ok' | 'failed';
 export type RevertStatus = 'none' | 'queued' | 'running' | 'ok' | 'failed';
 
-export interface ItemError {
-  message: string;
-  status: number;
-  /** The proxy still processes the first request with this key (409): the retry must reuse it. */
-  inFlight: boolean;
-}
+export type ItemError = ChangeError;
 
 export interface BulkItem {
   number: string;
@@ -28,7 +22,7 @@ export interface BulkItem {
   after?: string | null;
   status: ItemStatus;
   error?: ItemError;
-  /** Idempotency-Key of the last change attempt (see keyForRetry). */
+  /** Idempotency-Key of the last change attempt (see keyForAttempt in lib/flowroute/routes). */
   key?: string;
   attempts: number;
   revert: RevertStatus;
@@ -93,23 +87,6 @@ function patchItems(
     if (item) items[number] = update(item);
   }
   return items;
-}
-
-/**
- * Which Idempotency-Key a retry of a failed change uses.
- *
- * A route PATCH sets a slot to a fixed route id, so sending it twice has the same effect as once: a fresh
- * key can never cause a double change. Reusing the old key is only right while the proxy still works on
- * the first request (409 "in flight"): then the replay is the real outcome. In every other case the old
- * key's stored answer is an error (a 5xx, a 4xx, or a replay of one), and reusing it would replay that
- * error forever without reaching Flowroute — so a retry after a failure gets a new key.
- */
-export function keyForRetry(
-  item: Pick<BulkItem, 'key' | 'error'>,
-  makeKey: () => string = newIdempotencyKey,
-): string {
-  if (item.key && item.error?.inFlight) return item.key;
-  return makeKey();
 }
 
 /** collecting → preview once every number is listed and loaded. */
