@@ -1,0 +1,104 @@
+// Builds the proxy as a Fastify instance (tests use inject): headers, logs, health, auth, the closed API table, the SPA.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config';
+import accessLog from './plugins/access-log';
+import errors from './plugins/errors';
+import forwarder from './plugins/forwarder';
+import health from './plugins/health';
+import idempotency from './plugins/idempotency';
+import securityHeaders from './plugins/security-headers';
+import staticSpa from './plugins/static';
+import { apiRoutes } from './routes/api';
+import type { AuditLog, IdempotencyStore, SessionUser } from './store/types';
+
+/** What app.ts needs from the storage layer; the real store object may carry more (users, sessions…). */
+export interface AppStore {
+  idempotency?: IdempotencyStore | null;
+  audit?: AuditLog | null;
+}
+
+export interface BuildDeps {
+  /** Database-backed stores; without one, idempotency is kept in memory and no audit is written. */
+  store?: AppStore | null;
+  /** Where JSON log lines go (tests capture them); default stdout. */
+  logStream?: DestinationStream;
+  /**
+   * The staff-access plugin (sessions, /auth routes, CSRF). It must decorate `request.user` and is registered
+   * before the API table. Without it every /api call is answered 401.
+   */
+  auth?: FastifyPluginAsync<{ config: Config; store: AppStore | null }> | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    store: AppStore | null;
+  }
+}
+
+/** Log redaction backstop: the request serializer logs no headers, but nothing secret may ever get through. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  '*.authorization',
+  '*.cookie',
+  '*.password',
+  '*.secretKey',
+  '*.accessKey',
+  'upstream.secretKey',
+  'config.upstream.secretKey',
+];
+
+export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+    },
+    disableRequestLogging: true, // access-log.ts writes exactly one line per request instead
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    requestTimeout: 30_000,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+
+  app.decorate('config', config);
+  app.decorate('store', deps.store ?? null);
+
+  // Flowroute's media type; parsed like JSON (with prototype-poisoning protection).
+  app.addContentTypeParser(
+    ['application/vnd.api+json'],
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  await app.register(errors);
+  await app.register(accessLog);
+  await app.register(securityHeaders, { config });
+  await app.register(health);
+  await app.register(idempotency, { store: deps.store?.idempotency ?? null });
+  await app.register(forwarder, { config });
+
+  if (deps.auth) {
+    await app.register(deps.auth, { config, store: deps.store ?? null });
+  }
+  if (!app.hasRequestDecorator('user')) {
+    // No auth plugin: nobody is signed in, so the table answers every /api call with 401.
+    app.decorateRequest('user', null);
+  }
+
+  await app.register(apiRoutes, { config, audit: deps.store?.audit ?? null });
+  await app.register(staticSpa, { config });
+  return app;
+}
+
+export type { SessionUser };

@@ -1,0 +1,306 @@
+// Reads the proxy's configuration from the environment once at start, validates it, and says exactly what to fix.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/** Thrown for any misconfiguration; server.ts prints `message` and exits 1. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Upstream Flowroute (or emulator) the proxy forwards to, with the key pair it adds as HTTP Basic. */
+export const UpstreamSchema = z.object({
+  baseUrl: z.string(),
+  accessKey: z.string().min(1),
+  secretKey: z.string().min(1),
+});
+export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
+
+/**
+ * The resolved configuration. Engineers adding settings: add the field here and its env mapping in
+ * `rawFromEnv` below, with a default, so tests that build a config by hand keep working.
+ */
+export const ConfigSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(8080),
+  /**
+   * Loopback by default: a fresh clone (demo mode, printed demo password) is reachable only from this
+   * machine. Containers/servers set HOST=0.0.0.0 and MUST sit behind HTTPS (HSTS is sent then).
+   */
+  host: z.string().default('127.0.0.1'),
+  /** demo = no Flowroute keys: server.ts embeds the emulator; live = real keys from env or file. */
+  mode: z.enum(['demo', 'live']).default('demo'),
+  /** null in demo mode until server.ts has started the emulator and filled it in. */
+  upstream: UpstreamSchema.nullable().default(null),
+  emulatorPort: z.number().int().min(0).max(65535).default(0),
+  databaseUrl: z.string().nullable().default(null),
+  dataDir: z.string().default('.data'),
+  demoPassword: z.string().nullable().default(null),
+  sessionIdleMinutes: z.number().positive().default(15),
+  sessionAbsoluteHours: z.number().positive().default(8),
+  /** Addresses/CIDRs of reverse proxies whose X-Forwarded-* we believe. Empty = trust none. */
+  trustProxy: z.array(z.string()).default([]),
+  /** Extra origins allowed to call the API cross-origin (SPA on another host). Empty = same-origin only. */
+  corsOrigins: z.array(z.string()).default([]),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  staticDir: z.string().default('dist'),
+  /** Upstream deadlines (R-1). */
+  timeouts: z
+    .object({
+      connectMs: z.number().int().positive().default(3_000),
+      readMs: z.number().int().positive().default(10_000),
+      mutationMs: z.number().int().positive().default(20_000),
+    })
+    .default({ connectMs: 3_000, readMs: 10_000, mutationMs: 20_000 }),
+  /** Largest request body accepted under /api (R-6), and largest upstream body passed on. */
+  apiBodyLimit: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  upstreamBodyLimit: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
+  /** Most requests in flight to Flowroute at once (R-4). */
+  upstreamConnections: z.number().int().positive().default(32),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A config with defaults for everything not given; handy in tests. */
+export function makeConfig(partial: Partial<z.input<typeof ConfigSchema>> = {}): Config {
+  return ConfigSchema.parse(partial);
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** True for localhost, 127.0.0.0/8 and ::1 (hosts where plain http never leaves the machine). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (LOOPBACK_NAMES.has(h) || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1' || h === '0:0:0:0:0:0:0:1';
+}
+
+type Env = Record<string, string | undefined>;
+
+function present(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+function intVar(env: Env, name: string, min: number, max: number): number | undefined {
+  const v = present(env, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim()))
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}; got "${v}".`);
+  const n = Number(v.trim());
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}; got ${n}.`);
+  return n;
+}
+
+function numVar(env: Env, name: string): number | undefined {
+  const v = present(env, name);
+  if (v === undefined) return undefined;
+  const n = Number(v.trim());
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number; got "${v}".`);
+  return n;
+}
+
+function listVar(env: Env, name: string): string[] {
+  const v = present(env, name);
+  if (v === undefined) return [];
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function validCidrOrIp(entry: string): boolean {
+  const [addr, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0 || addr === undefined) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`FLOWROUTE_BASE_URL is not a URL: "${value}". Use e.g. https://api.flowroute.com`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      'FLOWROUTE_BASE_URL must not contain credentials; set FLOWROUTE_ACCESS_KEY/FLOWROUTE_SECRET_KEY.',
+    );
+  }
+  if (url.search || url.hash)
+    throw new ConfigError('FLOWROUTE_BASE_URL must not have a query string or #fragment.');
+  if (url.protocol === 'http:') {
+    if (!isLoopbackHost(url.hostname)) {
+      throw new ConfigError(
+        `FLOWROUTE_BASE_URL uses plain http for a non-loopback host (${url.hostname}); use https:// (plain http is only allowed for localhost/127.0.0.1/::1, e.g. a standalone emulator).`,
+      );
+    }
+  } else if (url.protocol !== 'https:') {
+    throw new ConfigError(`FLOWROUTE_BASE_URL must start with https:// (got ${url.protocol}).`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function readSecretFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError(
+      `FLOWROUTE_SECRET_KEY_FILE could not be read (${code}): ${path}. Point it at a readable file holding only the secret key.`,
+    );
+  }
+  const secret = text.trim();
+  if (secret === '') throw new ConfigError(`FLOWROUTE_SECRET_KEY_FILE is empty: ${path}.`);
+  return secret;
+}
+
+const KEY_SHAPE = /^[\x21-\x7e]+$/;
+
+/** Maps environment variables to the raw (pre-default) config object. */
+function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
+  const accessKey = present(env, 'FLOWROUTE_ACCESS_KEY')?.trim();
+  const secretEnv = present(env, 'FLOWROUTE_SECRET_KEY')?.trim();
+  const secretFile = present(env, 'FLOWROUTE_SECRET_KEY_FILE')?.trim();
+  if (secretEnv !== undefined && secretFile !== undefined) {
+    throw new ConfigError(
+      'Set only one of FLOWROUTE_SECRET_KEY and FLOWROUTE_SECRET_KEY_FILE (the file is preferred).',
+    );
+  }
+  const secretKey = secretFile !== undefined ? readSecretFile(secretFile) : secretEnv;
+  if ((accessKey === undefined) !== (secretKey === undefined)) {
+    throw new ConfigError(
+      accessKey === undefined
+        ? 'FLOWROUTE_SECRET_KEY(_FILE) is set but FLOWROUTE_ACCESS_KEY is not: set both for live mode, or neither for demo mode.'
+        : 'FLOWROUTE_ACCESS_KEY is set but FLOWROUTE_SECRET_KEY (or FLOWROUTE_SECRET_KEY_FILE) is not: set both for live mode, or neither for demo mode.',
+    );
+  }
+  if (accessKey !== undefined && !KEY_SHAPE.test(accessKey)) {
+    throw new ConfigError(
+      'FLOWROUTE_ACCESS_KEY contains spaces or control characters; copy it again from Flowroute (Preferences → API Control).',
+    );
+  }
+  if (secretKey !== undefined && !KEY_SHAPE.test(secretKey)) {
+    throw new ConfigError(
+      'The Flowroute secret key contains spaces or control characters; copy it again from Flowroute (Preferences → API Control).',
+    );
+  }
+  if (accessKey !== undefined && accessKey.includes(':')) {
+    throw new ConfigError('FLOWROUTE_ACCESS_KEY must not contain ":" (it is the HTTP Basic user name).');
+  }
+  const baseUrlRaw = present(env, 'FLOWROUTE_BASE_URL');
+  if (baseUrlRaw !== undefined && accessKey === undefined) {
+    throw new ConfigError(
+      'FLOWROUTE_BASE_URL is set but no Flowroute keys are: set FLOWROUTE_ACCESS_KEY and FLOWROUTE_SECRET_KEY, or unset FLOWROUTE_BASE_URL for demo mode.',
+    );
+  }
+  const live = accessKey !== undefined && secretKey !== undefined;
+
+  const trustProxy = listVar(env, 'TRUST_PROXY');
+  for (const entry of trustProxy) {
+    if (!validCidrOrIp(entry)) {
+      throw new ConfigError(
+        `TRUST_PROXY entry "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8,127.0.0.1).`,
+      );
+    }
+  }
+  const corsOrigins = listVar(env, 'CORS_ORIGINS');
+  for (const origin of corsOrigins) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok =
+        (u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname))) &&
+        u.origin === origin;
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      throw new ConfigError(
+        `CORS_ORIGINS entry "${origin}" must be an exact origin like https://ops.example.com (no path, no trailing slash; http only for localhost).`,
+      );
+  }
+  const logLevel = present(env, 'LOG_LEVEL')?.trim().toLowerCase();
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
+  }
+  const databaseUrl = present(env, 'DATABASE_URL')?.trim();
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the embedded database in DATA_DIR).',
+    );
+  }
+  const host = present(env, 'HOST')?.trim();
+  if (host !== undefined && isIP(host.replace(/^\[|\]$/g, '')) === 0 && !/^[a-z0-9.-]+$/i.test(host)) {
+    throw new ConfigError(
+      `HOST must be an IP address or host name (e.g. 127.0.0.1 or 0.0.0.0); got "${host}".`,
+    );
+  }
+
+  const timeouts = {
+    connectMs: intVar(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 1, 600_000) ?? 3_000,
+    readMs: intVar(env, 'UPSTREAM_READ_TIMEOUT_MS', 1, 600_000) ?? 10_000,
+    mutationMs: intVar(env, 'UPSTREAM_MUTATION_TIMEOUT_MS', 1, 600_000) ?? 20_000,
+  };
+
+  return {
+    port: intVar(env, 'PORT', 0, 65535),
+    host: host?.replace(/^\[|\]$/g, ''),
+    mode: live ? 'live' : 'demo',
+    upstream: live
+      ? { baseUrl: baseUrlRaw ? parseBaseUrl(baseUrlRaw) : 'https://api.flowroute.com', accessKey, secretKey }
+      : null,
+    emulatorPort: intVar(env, 'EMULATOR_PORT', 0, 65535),
+    databaseUrl: databaseUrl ?? null,
+    dataDir: present(env, 'DATA_DIR')?.trim(),
+    demoPassword: present(env, 'DEMO_PASSWORD') ?? null,
+    sessionIdleMinutes: numVar(env, 'SESSION_IDLE_MINUTES'),
+    sessionAbsoluteHours: numVar(env, 'SESSION_ABSOLUTE_HOURS'),
+    trustProxy,
+    corsOrigins,
+    logLevel: logLevel as Config['logLevel'] | undefined,
+    staticDir: present(env, 'STATIC_DIR')?.trim(),
+    timeouts,
+  };
+}
+
+/** Loads and validates the configuration; throws ConfigError with a message that says what to fix. */
+export function loadConfig(env: Env = process.env): Config {
+  const raw = rawFromEnv(env);
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `Invalid configuration at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'unknown problem'}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** One line for the start-up log: everything useful, never a key. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    mode: config.mode,
+    host: config.host,
+    port: config.port,
+    upstream: config.upstream?.baseUrl ?? null,
+    database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir})`,
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
+    staticDir: config.staticDir,
+  };
+}

@@ -1,0 +1,260 @@
+// Registers each operation of the closed table as its own Fastify route and runs the forwarding pipeline:
+// strict URL → signed-in user and role → params/query/body → Idempotency-Key → audit intent → Flowroute → answer.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import { sendProxyError, type ProxyErrorInit } from '../plugins/errors';
+import type { ProxyAnswer } from '../plugins/forwarder';
+import { readIdempotencyKey, requestHash, runIdempotent } from '../plugins/idempotency';
+import { roleAtLeast, type AuditLog, type SessionUser } from '../store/types';
+import { parseRawUrl } from './raw-url';
+import { checkQuery, OPERATIONS, type FieldProblem, type Operation } from './table';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operationId?: string;
+  }
+  interface FastifyRequest {
+    /** Set by the table for the access log. */
+    upstreamStatus?: number | null;
+    upstreamMs?: number;
+  }
+}
+
+function problemsError(
+  status: number,
+  code: string,
+  title: string,
+  problems: FieldProblem[],
+): ProxyErrorInit {
+  const [first, ...rest] = problems;
+  const src = (p: FieldProblem) =>
+    p.pointer !== undefined
+      ? { pointer: p.pointer }
+      : p.parameter !== undefined
+        ? { parameter: p.parameter }
+        : undefined;
+  return {
+    status,
+    code,
+    title,
+    detail: first?.detail ?? title,
+    ...(first && src(first) ? { source: src(first) } : {}),
+    more: rest.map((p) => ({ detail: p.detail, ...(src(p) ? { source: src(p) } : {}) })),
+  };
+}
+
+function sendAnswer(
+  reply: FastifyReply,
+  answer: { status: number; headers: Record<string, string>; body: string },
+  replayed: boolean,
+): FastifyReply {
+  reply.code(answer.status);
+  for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  return reply.send(answer.body === '' ? undefined : answer.body);
+}
+
+function currentUser(request: FastifyRequest): SessionUser | null {
+  return (request as { user?: SessionUser | null }).user ?? null;
+}
+
+export interface ApiRoutesOptions {
+  config: Config;
+  audit: AuditLog | null;
+}
+
+export async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): Promise<void> {
+  for (const op of OPERATIONS) {
+    app.route({
+      method: op.method,
+      url: op.routePath,
+      exposeHeadRoute: false,
+      bodyLimit: opts.config.apiBodyLimit,
+      config: { operationId: op.operationId },
+      handler: (request, reply) => handle(app, op, opts, request, reply),
+    });
+  }
+}
+
+async function handle(
+  app: FastifyInstance,
+  op: Operation,
+  opts: ApiRoutesOptions,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  // 1. Fastify has already decoded and matched the URL; re-check the RAW one strictly so that what reaches
+  //    Flowroute is built only from values this table validated (no %2f, .., //, ;, # or smuggled query).
+  const raw = parseRawUrl(request.raw.url ?? '');
+  if (!raw.ok) {
+    return sendProxyError(reply, {
+      status: 400,
+      code: 'invalid_path',
+      title: 'Bad Request',
+      detail: raw.detail,
+      ...(raw.parameter ? { source: { parameter: raw.parameter } } : {}),
+    });
+  }
+  const match = op.pattern.exec(raw.path);
+  if (!match)
+    return sendProxyError(reply, {
+      status: 404,
+      code: 'not_found',
+      title: 'Not Found',
+      detail: 'No such API operation.',
+    });
+
+  // 2. Who is asking (the auth plugin attaches request.user; without it every call is refused).
+  const user = currentUser(request);
+  if (!user)
+    return sendProxyError(reply, {
+      status: 401,
+      code: 'unauthenticated',
+      title: 'Unauthorized',
+      detail: 'Sign in to use the dashboard.',
+    });
+  if (!roleAtLeast(user.role, op.minRole)) {
+    return sendProxyError(reply, {
+      status: 403,
+      code: 'forbidden_role',
+      title: 'Forbidden',
+      detail: `This needs the ${op.minRole} role; you are ${user.role}.`,
+    });
+  }
+
+  // 3. Path params, query, body.
+  const path = op.upstreamPath(match.groups ?? {});
+  if (!path.ok)
+    return sendProxyError(reply, problemsError(400, 'invalid_parameter', 'Bad Request', path.problems));
+  const query = checkQuery(op, raw.query);
+  if (!query.ok)
+    return sendProxyError(reply, problemsError(400, 'invalid_parameter', 'Bad Request', query.problems));
+  const pathAndQuery = `${path.value}${query.value}`;
+
+  if (op.kind === 'read') {
+    const answer = await app.flowroute.send({
+      method: op.method,
+      pathAndQuery,
+      json: null,
+      kind: 'read',
+      log: request.log,
+    });
+    note(request, answer);
+    return sendAnswer(reply, answer, false);
+  }
+
+  if (!op.body) throw new Error(`mutation ${op.operationId} has no body validator`);
+  const body = op.body(request.body);
+  if (!body.ok)
+    return sendProxyError(reply, problemsError(422, 'invalid_body', 'Unprocessable Entity', body.problems));
+
+  // 4. Idempotency: at most one upstream call per (user, key).
+  const key = readIdempotencyKey(request);
+  if (!key.ok) return sendProxyError(reply, key.error);
+  const hash = requestHash(op.operationId, op.method, pathAndQuery, body.value.json);
+  const target = body.value.target ?? (match.groups?.id || match.groups?.number_id || null);
+
+  const outcome = await runIdempotent(
+    app.idempotency,
+    { key: key.key, userId: user.id, operation: op.operationId, requestHash: hash },
+    async () => {
+      // 5. Audit intent before Flowroute sees anything; if it cannot be written, nothing is sent (fail closed).
+      let intentId: string | null = null;
+      if (opts.audit) {
+        try {
+          intentId = await opts.audit.intent({
+            userId: user.id,
+            username: user.username,
+            role: user.role,
+            sourceIp: request.ip,
+            operation: op.operationId,
+            target,
+            summary: body.value.summary,
+            idempotencyKey: key.key,
+          });
+        } catch (err) {
+          request.log.error(
+            { err: { message: (err as Error).message } },
+            'audit intent could not be written; refusing the change',
+          );
+          return auditUnavailable();
+        }
+      }
+      const started = Date.now();
+      const answer = await app.flowroute.send({
+        method: op.method,
+        pathAndQuery,
+        json: body.value.json,
+        kind: 'mutation',
+        log: request.log,
+      });
+      if (opts.audit && intentId !== null) {
+        await opts.audit
+          .outcome(intentId, {
+            status: answer.status,
+            flowrouteId: flowrouteIdOf(answer),
+            durationMs: Date.now() - started,
+            result:
+              answer.reached === 'unknown'
+                ? 'unknown'
+                : answer.status < 400
+                  ? 'ok'
+                  : answer.reached === 'no'
+                    ? 'failed'
+                    : 'rejected',
+            ...(answer.proxyError ? { detail: answer.proxyError } : {}),
+          })
+          .catch((err: unknown) =>
+            request.log.error(
+              { err: { message: (err as Error).message } },
+              'audit outcome could not be written',
+            ),
+          );
+      }
+      return answer;
+    },
+    request.log,
+  );
+  if (outcome.kind === 'refused') return sendProxyError(reply, outcome.error);
+  if (outcome.kind === 'replay') {
+    request.proxyFlag = 'replayed';
+    return sendAnswer(reply, outcome.response, true);
+  }
+  note(request, outcome.answer);
+  return sendAnswer(reply, outcome.answer, false);
+}
+
+function auditUnavailable(): ProxyAnswer {
+  const init = {
+    status: 503,
+    code: 'audit_unavailable',
+    title: 'Service Unavailable',
+    detail: 'The change was not sent because the audit log could not be written. Try again shortly.',
+  };
+  return {
+    status: 503,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-proxy-error': init.code },
+    body: JSON.stringify({ errors: [init] }),
+    upstreamStatus: null,
+    upstreamMs: 0,
+    reached: 'no',
+    proxyError: init.code,
+  };
+}
+
+function note(request: FastifyRequest, answer: ProxyAnswer): void {
+  request.upstreamStatus = answer.upstreamStatus;
+  request.upstreamMs = answer.upstreamMs;
+  if (answer.proxyError) request.proxyFlag = answer.proxyError;
+}
+
+/** The id Flowroute gave the created thing (mdr2- id, route id, number), for the audit outcome. */
+function flowrouteIdOf(answer: ProxyAnswer): string | null {
+  if (answer.status >= 300 || answer.body === '') return null;
+  try {
+    const doc = JSON.parse(answer.body) as { data?: { id?: unknown } };
+    return typeof doc.data?.id === 'string' ? doc.data.id : null;
+  } catch {
+    return null;
+  }
+}
