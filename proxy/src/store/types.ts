@@ -28,7 +28,12 @@ export interface StoredResponse {
 
 export interface IdempotencyStore {
   /** Atomically claims (userId, key). requestHash covers method, path and body. */
-  claim(input: { key: string; userId: string; operation: string; requestHash: string }): Promise<IdempotencyClaim>;
+  claim(input: {
+    key: string;
+    userId: string;
+    operation: string;
+    requestHash: string;
+  }): Promise<IdempotencyClaim>;
   /** Stores the final answer so later uses of the key replay it. */
   complete(input: { key: string; userId: string; response: StoredResponse }): Promise<void>;
   /** Frees a claimed key when nothing reached Flowroute (e.g. the proxy refused before forwarding). */
