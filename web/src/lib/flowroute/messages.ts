@@ -2,7 +2,7 @@
 // factory (list by date range with progressive paging, single page, detail) and the send helper.
 import { infiniteQueryOptions, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { api } from '@/lib/api';
+import { getJson, sendJson } from '@/lib/api';
 
 // ---------------------------------------------------------------------------------------------------
 // Types (Flowroute's snake_case kept as is)
@@ -183,19 +183,21 @@ export interface MdrPageParams extends MessageRange {
 }
 
 export async function fetchMdrPage(params: MdrPageParams, signal?: AbortSignal): Promise<MdrPage> {
-  const searchParams: Record<string, string | number> = {
-    start_date: params.start_date,
-    end_date: params.end_date,
-    limit: params.limit ?? MDR_PAGE_LIMIT,
-  };
-  if (params.offset) searchParams.offset = params.offset;
-  const json = await api.get('v2.1/messages', { searchParams, signal }).json();
+  const json = await getJson<unknown>('/api/v2.1/messages', {
+    searchParams: {
+      start_date: params.start_date,
+      end_date: params.end_date,
+      limit: params.limit ?? MDR_PAGE_LIMIT,
+      offset: params.offset || undefined,
+    },
+    signal,
+  });
   return mdrPageSchema.parse(json);
 }
 
 export async function fetchMdr(id: string, signal?: AbortSignal): Promise<MdrDetail> {
   if (!MDR_ID_RE.test(id)) throw new Error(`Not a message id: ${id}`);
-  const json = await api.get(`v2.1/messages/${encodeURIComponent(id)}`, { signal }).json();
+  const json = await getJson<unknown>(`/api/v2.1/messages/${encodeURIComponent(id)}`, { signal });
   return mdrDetailSchema.parse(json);
 }
 
@@ -279,12 +281,10 @@ export function buildSendBody(input: SendMessageInput) {
 }
 
 export async function sendMessage(input: SendMessageInput, idempotencyKey: string): Promise<{ id: string }> {
-  const json = await api
-    .post('v2.1/messages', {
-      json: buildSendBody(input),
-      headers: { 'Idempotency-Key': idempotencyKey },
-    })
-    .json();
+  const json = await sendJson<unknown>('post', '/api/v2.1/messages', {
+    json: buildSendBody(input),
+    idempotencyKey,
+  });
   return { id: sendResultSchema.parse(json).data.id };
 }
 

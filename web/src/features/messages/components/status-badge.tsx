@@ -1,0 +1,25 @@
+// An MDR status as a coloured badge; empty status (inbound MMS) reads "none".
+import { Badge } from '@mantine/core';
+import { statusColor } from '../model/dlr';
+
+export function StatusBadge({ status, size = 'sm' }: { status: string; size?: 'xs' | 'sm' | 'md' }) {
+  return (
+    <Badge color={statusColor(status)} variant="light" size={size} style={{ textTransform: 'none' }}>
+      {status || 'none'}
+    </Badge>
+  );
+}
+
+export function DirectionBadge({ direction, size = 'sm' }: { direction: string; size?: 'xs' | 'sm' | 'md' }) {
+  const inbound = direction === 'inbound';
+  return (
+    <Badge
+      color={inbound ? 'grape' : 'indigo'}
+      variant="outline"
+      size={size}
+      style={{ textTransform: 'none' }}
+    >
+      {inbound ? '← in' : 'out →'}
+    </Badge>
+  );
+}
