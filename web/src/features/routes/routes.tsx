@@ -1,14 +1,15 @@
-// Placeholder written by the shell owner so the router has this feature's entry; the feature owner replaces it.
+// Routes of the routes feature: the route list (with usage per route) and the create form.
 import type { RouteObject } from 'react-router';
 
 export const routes: RouteObject[] = [
   {
     path: '/routes',
-    lazy: async () => {
-      const { PageHeader } = await import('@/components/page-header');
-      return {
-        Component: () => <PageHeader title="Routes" description="This section is being built." />,
-      };
-    },
+    lazy: async () => ({ Component: (await import('./pages/routes-list-page')).RoutesListPage }),
+    handle: { title: 'Routes' },
+  },
+  {
+    path: '/routes/new',
+    lazy: async () => ({ Component: (await import('./pages/route-create-page')).RouteCreatePage }),
+    handle: { title: 'New route' },
   },
 ];

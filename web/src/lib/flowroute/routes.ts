@@ -108,15 +108,14 @@ export const routeQueries = {
   usageKey: () => [...routeQueries.all(), 'usage'] as const,
   lists: () => [...routeQueries.all(), 'list'] as const,
   /** One page of /v2/routes (the routes table). */
-  list: (params: RouteListParams) =>
-    queryOptions({
-      queryKey: [
-        ...routeQueries.lists(),
-        { route_type: params.route_type ?? null, limit: params.limit ?? 50, offset: params.offset ?? 0 },
-      ] as const,
-      queryFn: ({ signal }) => fetchRoutesPage(params, signal),
+  list: (params: RouteListParams) => {
+    const p = { route_type: params.route_type, limit: params.limit ?? 50, offset: params.offset ?? 0 };
+    return queryOptions({
+      queryKey: [...routeQueries.lists(), p] as const,
+      queryFn: ({ signal }) => fetchRoutesPage(p, signal),
       placeholderData: (previous) => previous,
-    }),
+    });
+  },
   /** All routes, page after page as the user scrolls/searches (route pickers). */
   infinite: (params: { route_type?: RouteType | undefined } = {}) =>
     infiniteQueryOptions({

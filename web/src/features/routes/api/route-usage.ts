@@ -93,8 +93,9 @@ export async function scanRouteUsage(deps: ScanDeps): Promise<RouteUsage> {
     });
   };
 
+  type Page = Awaited<ReturnType<ScanDeps['listPage']>>;
   let offset: number | null = 0;
-  let page = await withRateLimitRetry(() => deps.listPage(0, signal), sleep);
+  let page: Page | null = await withRateLimitRetry(() => deps.listPage(0, signal), sleep);
   while (page) {
     const room = maxNumbers - listed;
     const batch = page.numbers.slice(0, Math.max(0, room));
@@ -103,7 +104,7 @@ export async function scanRouteUsage(deps: ScanDeps): Promise<RouteUsage> {
       truncated = true;
     offset = truncated ? null : page.nextOffset;
     // Load the next list page while this page's details are read.
-    const nextPage: Promise<typeof page> | null =
+    const nextPage: Promise<Page> | null =
       offset === null ? null : withRateLimitRetry(() => deps.listPage(offset as number, signal), sleep);
     nextPage?.catch(() => undefined); // handled when awaited below
     listDone = nextPage === null;
@@ -165,7 +166,11 @@ export function routeUsageQuery(queryClient: QueryClient) {
         return await scanRouteUsage({
           signal,
           listPage: async (offset, s) => {
-            const page = await fetchNumbers({ limit: MAX_PAGE, offset }, s);
+            // Through the list cache: the routes screen already loaded the first page to size the account.
+            const page =
+              offset === 0
+                ? await queryClient.fetchQuery(numberQueries.list({ limit: MAX_PAGE, offset }))
+                : await fetchNumbers({ limit: MAX_PAGE, offset }, s);
             return { numbers: page.data.map((n) => n.id), nextOffset: nextOffset(page.links) };
           },
           readSlots: async (number) => {

@@ -340,7 +340,7 @@ export function loadSnapshot(storage: Pick<Storage, 'getItem'> = sessionStorage)
     const interrupted: ItemError = {
       message: 'Interrupted by a page reload: the outcome is unknown.',
       status: 0,
-      inFlight: false,
+      unknownOutcome: false,
     };
     const items: Record<string, BulkItem> = {};
     for (const [number, item] of Object.entries(state.items)) {

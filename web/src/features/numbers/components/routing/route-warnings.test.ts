@@ -4,8 +4,13 @@ import { hasBlockingWarning, routingWarnings, type SlotRoute } from './route-war
 
 const NUMBER = '12065550100';
 
-function slot(id: string, route_type: string, value: string | null, alias = `r${id}`): SlotRoute {
-  const route: Route = { type: 'route', id, attributes: { route_type, alias, value } };
+function slot(
+  id: string,
+  route_type: Route['attributes']['route_type'],
+  value: string | null,
+  alias = `r${id}`,
+): SlotRoute {
+  const route: Route = { type: 'route', id, attributes: { route_type, alias, value }, links: { self: '' } };
   return { id, route };
 }
 
