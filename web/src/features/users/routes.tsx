@@ -1,14 +1,11 @@
-// Placeholder written by the shell owner so the router has this feature's entry; the feature owner replaces it.
+// Routes of the staff feature (admin only); the app router picks this file up.
 import type { RouteObject } from 'react-router';
+import { StaffPage } from './pages/staff-page';
 
 export const routes: RouteObject[] = [
   {
     path: '/admin/staff',
-    lazy: async () => {
-      const { PageHeader } = await import('@/components/page-header');
-      return {
-        Component: () => <PageHeader title="Staff" description="This section is being built." />,
-      };
-    },
+    element: <StaffPage />,
+    handle: { role: 'admin', title: 'Staff', nav: { label: 'Staff', group: 'admin' } },
   },
 ];
