@@ -44,6 +44,13 @@ export function signInError(error: unknown): SignInError {
       retryAfterSeconds: null,
     };
   }
+  if (code === 'insecure_transport') {
+    return {
+      kind: 'server',
+      message: 'Sign-in needs HTTPS here. Open the dashboard with https://.',
+      retryAfterSeconds: null,
+    };
+  }
   if (apiError.status === 401 || apiError.status === 400 || apiError.status === 403) {
     return { kind: 'credentials', message: 'Wrong username or password.', retryAfterSeconds: null };
   }
