@@ -1,0 +1,196 @@
+// /buy/cart: review the cart, confirm, watch the purchase run, retry or drop what failed.
+import { Alert, Button, Grid, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { EmptyState } from '@/components/states';
+import { PhoneNumber } from '@/components/phone-number';
+import { formatNanp } from '@/lib/format';
+import { useHasRole } from '@/lib/auth';
+import { clearCart, isBusy, pendingItems, removeItem, totals } from '../api/cart';
+import { updateCart, useCart } from '../api/cart-store';
+import { formatCents } from '../api/money';
+import { usePurchase } from '../api/use-purchase';
+import { CartTotals, ItemStatusBadge } from '../components/cart-panel';
+import { ConfirmPurchaseModal } from '../components/confirm-purchase-modal';
+import { numberTypeLabel, rateCenterLabel, stateLabel } from '../components/labels';
+import { PurchaseResults } from '../components/purchase-results';
+
+export function CartPage() {
+  const cart = useCart();
+  const purchase = usePurchase();
+  const isAdmin = useHasRole('admin');
+  const [confirming, setConfirming] = useState(false);
+  const items = pendingItems(cart);
+  const t = totals(items);
+  const anyBusy = cart.items.some(isBusy);
+  const resultsShown = Boolean(cart.run);
+
+  const buyButton = (
+    <Button
+      size="md"
+      color="green"
+      disabled={!isAdmin || items.length === 0 || purchase.running}
+      onClick={() => setConfirming(true)}
+    >
+      Buy {t.count === 1 ? '1 number' : `${t.count} numbers`}
+    </Button>
+  );
+
+  return (
+    <Stack gap="lg">
+      {resultsShown ? (
+        <PurchaseResults
+          cart={cart}
+          running={purchase.running}
+          stopping={purchase.stopping}
+          isAdmin={isAdmin}
+          onRetry={(numbers) => purchase.retry(numbers)}
+          onStop={purchase.stop}
+        />
+      ) : null}
+
+      {items.length === 0 ? (
+        resultsShown ? null : (
+          <EmptyState
+            title="Your cart is empty"
+            action={
+              <Group gap="xs" justify="center">
+                <Button component={Link} to="/buy" variant="light">
+                  Browse area codes
+                </Button>
+                <Button component={Link} to="/buy/search" variant="default">
+                  Search numbers
+                </Button>
+              </Group>
+            }
+          >
+            Add numbers from any search; they stay here (also after a reload) until you buy or remove them.
+          </EmptyState>
+        )
+      ) : (
+        <Grid gap="lg">
+          <Grid.Col span={{ base: 12, lg: 8 }}>
+            <Paper
+              withBorder
+              radius="md"
+              p="md"
+              style={{ minWidth: 0 }}
+              component="section"
+              aria-labelledby="cart-title"
+            >
+              <Group justify="space-between" mb="sm">
+                <Title order={2} size="h4" id="cart-title">
+                  In your cart
+                </Title>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="gray"
+                  disabled={anyBusy}
+                  onClick={() => updateCart(clearCart)}
+                >
+                  Remove all
+                </Button>
+              </Group>
+              <Table.ScrollContainer minWidth={620}>
+                <Table verticalSpacing={6} striped aria-label="Numbers in the cart">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Number</Table.Th>
+                      <Table.Th>Type</Table.Th>
+                      <Table.Th>State</Table.Th>
+                      <Table.Th>Rate center</Table.Th>
+                      <Table.Th ta="right">Setup (USD)</Table.Th>
+                      <Table.Th ta="right">Monthly (USD)</Table.Th>
+                      <Table.Th ta="right">Remove</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((item) => (
+                      <Table.Tr key={item.number} data-number={item.number}>
+                        <Table.Td>
+                          <Group gap={6} wrap="nowrap">
+                            <PhoneNumber value={item.number} />
+                            <ItemStatusBadge item={item} />
+                          </Group>
+                        </Table.Td>
+                        <Table.Td>{numberTypeLabel(item.number_type)}</Table.Td>
+                        <Table.Td>{stateLabel(item.state)}</Table.Td>
+                        <Table.Td>{rateCenterLabel(item.rate_center)}</Table.Td>
+                        <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                          {formatCents(item.setup_cents, { code: false })}
+                        </Table.Td>
+                        <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                          {formatCents(item.monthly_cents, { code: false })}
+                        </Table.Td>
+                        <Table.Td ta="right">
+                          <Button
+                            size="compact-xs"
+                            variant="subtle"
+                            color="gray"
+                            disabled={isBusy(item)}
+                            aria-label={`Remove ${formatNanp(item.number)} from cart`}
+                            onClick={() => updateCart((s) => removeItem(s, item.number))}
+                          >
+                            Remove
+                          </Button>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+              <Group mt="sm" gap="xs">
+                <Button component={Link} to="/buy/search" variant="default" size="xs">
+                  Add more numbers
+                </Button>
+              </Group>
+            </Paper>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 4 }}>
+            <Paper withBorder radius="md" p="md" component="section" aria-labelledby="totals-title">
+              <Stack gap="sm">
+                <Title order={2} size="h4" id="totals-title">
+                  Total
+                </Title>
+                <CartTotals count={t.count} setupCents={t.setup_cents} monthlyCents={t.monthly_cents} />
+                {isAdmin ? (
+                  buyButton
+                ) : (
+                  <Tooltip label="Only admins can buy numbers" withArrow>
+                    <span>{buyButton}</span>
+                  </Tooltip>
+                )}
+                {!isAdmin ? (
+                  <Text size="xs" c="dimmed">
+                    Only admins can buy numbers. You can still build the cart and share it with one.
+                  </Text>
+                ) : null}
+                <Text size="xs" c="dimmed">
+                  Each number is bought with its own request; if one fails, the others still go through.
+                </Text>
+              </Stack>
+            </Paper>
+          </Grid.Col>
+        </Grid>
+      )}
+
+      {items.some((i) => i.outcome?.status === 'failed' && i.outcome.unavailable) && !resultsShown ? (
+        <Alert color="orange" variant="light">
+          Some numbers in the cart are no longer available. Drop them before buying.
+        </Alert>
+      ) : null}
+
+      <ConfirmPurchaseModal
+        opened={confirming}
+        items={items}
+        busy={purchase.running}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => {
+          purchase.start(items.map((i) => i.number));
+          setConfirming(false);
+        }}
+      />
+    </Stack>
+  );
+}
