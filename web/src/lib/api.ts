@@ -249,6 +249,7 @@ async function fetchWithErrors(input: RequestInfo | URL, init?: RequestInit): Pr
   const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
   const onCallerAbort = () => timeout.abort();
   request.signal.addEventListener('abort', onCallerAbort, { once: true });
+  if (request.signal.aborted) timeout.abort(); // cancelled before we got here
   try {
     return await globalThis.fetch(request, { signal: timeout.signal });
   } catch (error) {
@@ -272,7 +273,8 @@ function shouldRetry({ error, retryCount }: { error: Error; retryCount: number }
 }
 
 const kyOptions: Options = {
-  prefixUrl: API_ORIGIN ? `${API_ORIGIN}/` : '/',
+  // Absolute so it also works where Request needs full URLs (tests); same origin unless configured.
+  prefixUrl: `${API_ORIGIN || globalThis.location?.origin || ''}/`,
   credentials: API_ORIGIN ? 'include' : 'same-origin',
   timeout: false, // fetchWithErrors applies the timeout
   fetch: fetchWithErrors,

@@ -10,8 +10,6 @@ export type NumbersPage = Schemas['Numbers'];
 export type NumberDetail = Schemas['NumberDetail'];
 export type NumberDetailResource = Schemas['NumberDetailResource'];
 export type Route = Schemas['Route'];
-export type MdrRecord = Schemas['MdrRecord'];
-export type MdrSet = Schemas['MDRSet'];
 
 /** Flowroute's maximum page size for the numbers list. */
 export const NUMBERS_MAX_LIMIT = 200;
@@ -49,16 +47,53 @@ export function fetchNumbers(params: NumberListParams, signal?: AbortSignal): Pr
   });
 }
 
-export function fetchNumberDetail(number: string, signal?: AbortSignal): Promise<NumberDetail> {
-  return getJson<NumberDetail>(`/api/v2/numbers/${encodeURIComponent(number)}`, { signal });
+/**
+ * At most `max` calls at once; queued calls whose signal aborts leave the queue without running.
+ * Tables fetch one detail per visible row: this keeps a fast scroll from firing hundreds of requests.
+ */
+export function createLimiter(max: number) {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  // A finishing call hands its slot straight to the next queued one, so `running` never exceeds `max`.
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  };
+  return async function run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (running >= max) {
+      await new Promise<void>((resolve, reject) => {
+        const start = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const index = queue.indexOf(start);
+          if (index >= 0) queue.splice(index, 1);
+          reject(signal?.reason ?? new DOMException('Aborted', 'AbortError'));
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        queue.push(start);
+      });
+    } else {
+      running++;
+    }
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
 }
 
-/** Messages in [start, now] (UTC), one page; used only when the messages feature's factory is absent. */
-export function fetchRecentMessages(
-  params: { start_date: string; end_date?: string; limit: number; offset?: number },
-  signal?: AbortSignal,
-): Promise<MdrSet> {
-  return getJson<MdrSet>('/api/v2.1/messages', { searchParams: { ...params }, signal });
+const detailLimiter = createLimiter(6);
+
+export function fetchNumberDetail(number: string, signal?: AbortSignal): Promise<NumberDetail> {
+  return detailLimiter(
+    () => getJson<NumberDetail>(`/api/v2/numbers/${encodeURIComponent(number)}`, { signal }),
+    signal,
+  );
 }
 
 export const numberQueries = {
@@ -77,32 +112,6 @@ export const numberQueries = {
       queryKey: [...numberQueries.details(), number] as const,
       queryFn: ({ signal }) => fetchNumberDetail(number, signal),
       // Route assignments change only through this app (which invalidates), so details stay fresh longer.
-      staleTime: 60_000,
-    }),
-  /** Messages to or from `number` in the last `days` days (client-side filter of the MDR list). */
-  recentMessages: (number: string, days = 30) =>
-    queryOptions({
-      queryKey: [...numberQueries.all(), 'messages', number, days] as const,
-      queryFn: async ({ signal }) => {
-        const start = new Date(Date.now() - days * 86_400_000);
-        start.setUTCHours(0, 0, 0, 0);
-        const found: MdrRecord[] = [];
-        let offset = 0;
-        // The MDR list cannot filter by number: page through the window, keep this number's records.
-        for (let page = 0; page < 20; page++) {
-          const set = await fetchRecentMessages(
-            { start_date: start.toISOString(), limit: 1000, offset },
-            signal,
-          );
-          for (const record of set.data) {
-            if (record.attributes.from === number || record.attributes.to === number) found.push(record);
-          }
-          if (!set.links?.next || set.data.length === 0) break;
-          offset += set.data.length;
-        }
-        found.sort((a, b) => Date.parse(b.attributes.timestamp) - Date.parse(a.attributes.timestamp));
-        return found;
-      },
       staleTime: 60_000,
     }),
 };

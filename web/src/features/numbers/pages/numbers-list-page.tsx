@@ -1,6 +1,281 @@
-// /numbers: the account's phone numbers.
+// /numbers: the account's phone numbers, paged against Flowroute, filtered and selected via the URL.
+import { Alert, Anchor, Button, Group, Loader, NativeSelect, Stack, Text } from '@mantine/core';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { Link } from 'react-router';
 import { PageHeader } from '@/components/page-header';
+import { nextOffsetFromLink } from '@/components/pager';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { Can } from '@/lib/auth';
+import { numberQueries } from '@/lib/flowroute/numbers';
+import {
+  PAGE_SIZES,
+  sortNumbers,
+  toBulkFilters,
+  toBulkSelection,
+  useNumbersListState,
+  type Selection,
+} from '../api/list-state';
+import { BulkRouteBar } from '../components/bulk/bulk-route-bar';
+import { NumberFilters } from '../components/number-filters';
+import { NumbersTable } from '../components/numbers-table';
 
 export function NumbersListPage() {
-  return <PageHeader title="Numbers" description="Phone numbers on the Flowroute account." />;
+  const state = useNumbersListState();
+  const { filters, limit, offset, sort, selection, update } = state;
+  const queryClient = useQueryClient();
+  const params = { ...filters, limit, offset };
+  const list = useQuery({ ...numberQueries.list(params), placeholderData: keepPreviousData });
+
+  const rows = useMemo(() => list.data?.data ?? [], [list.data]);
+  const sorted = useMemo(() => sortNumbers(rows, sort), [rows, sort]);
+  const nextOffset = nextOffsetFromLink(list.data?.links?.next);
+  const hasFilters = Object.keys(filters).length > 0;
+
+  // Paging forward should be instant: fetch the next page while the user reads this one.
+  useEffect(() => {
+    if (nextOffset !== null && !list.isPlaceholderData) {
+      void queryClient.prefetchQuery(numberQueries.list({ ...filters, limit, offset: nextOffset }));
+    }
+  }, [queryClient, filters, limit, nextOffset, list.isPlaceholderData]);
+
+  // --- selection ---
+  const selectedSet = useMemo(() => new Set(selection.mode === 'some' ? selection.numbers : []), [selection]);
+  const isSelected = (n: string) => selection.mode === 'all-matching' || selectedSet.has(n);
+  const pageIds = rows.map((r) => r.id);
+  const selectedOnPage = pageIds.filter((id) => isSelected(id)).length;
+  const allState: 'all' | 'some' | 'none' =
+    pageIds.length > 0 && selectedOnPage === pageIds.length ? 'all' : selectedOnPage > 0 ? 'some' : 'none';
+  const setSelection = (next: Selection) => update({ selection: next }, { replace: true });
+  const toggle = (n: string) => {
+    if (selection.mode === 'all-matching') {
+      // Leaving "all matching": keep this page's rows except the one unticked.
+      setSelection({ mode: 'some', numbers: pageIds.filter((id) => id !== n) });
+      return;
+    }
+    const next = new Set(selectedSet);
+    if (next.has(n)) next.delete(n);
+    else next.add(n);
+    setSelection(next.size ? { mode: 'some', numbers: [...next] } : { mode: 'none' });
+  };
+  const toggleAll = () => {
+    if (allState === 'all') {
+      if (selection.mode === 'all-matching') return setSelection({ mode: 'none' });
+      const rest = [...selectedSet].filter((id) => !pageIds.includes(id));
+      return setSelection(rest.length ? { mode: 'some', numbers: rest } : { mode: 'none' });
+    }
+    setSelection({ mode: 'some', numbers: [...new Set([...selectedSet, ...pageIds])] });
+  };
+  const clearSelection = () => setSelection({ mode: 'none' });
+  const selectedCount = selection.mode === 'some' ? selection.numbers.length : 0;
+  const bulkSelection = toBulkSelection(selection);
+  const morePagesExist = nextOffset !== null || offset > 0;
+
+  const caption = hasFilters ? 'Account numbers matching the filters' : 'Account numbers';
+
+  return (
+    <>
+      <PageHeader
+        title="Numbers"
+        description="Phone numbers on the Flowroute account. Filters, page and selection are kept in the address, so you can share this view."
+        actions={
+          <Can role="admin">
+            <Button component={Link} to="/buy" variant="light">
+              Buy numbers
+            </Button>
+          </Can>
+        }
+      />
+      <Stack gap="sm">
+        <NumberFilters
+          filters={filters}
+          onChange={(next) =>
+            update({ filters: next, offset: 0, selection: { mode: 'none' } }, { replace: true })
+          }
+        />
+
+        {bulkSelection ? (
+          <BulkRouteBar selection={bulkSelection} filters={toBulkFilters(filters)} onClear={clearSelection} />
+        ) : null}
+
+        {allState === 'all' && selection.mode === 'some' && morePagesExist ? (
+          <Alert variant="light" color="blue" p="xs">
+            <Group gap="xs" wrap="wrap">
+              <Text size="sm">
+                {selectedCount} selected{selectedCount > pageIds.length ? ' (including other pages)' : ''}.
+              </Text>
+              <Anchor component="button" size="sm" onClick={() => setSelection({ mode: 'all-matching' })}>
+                Select every number {hasFilters ? 'matching these filters' : 'on the account'}
+              </Anchor>
+            </Group>
+          </Alert>
+        ) : null}
+        {selection.mode === 'all-matching' ? (
+          <Alert variant="light" color="blue" p="xs">
+            <Group gap="xs" wrap="wrap">
+              <Text size="sm">
+                Every number {hasFilters ? 'matching these filters' : 'on the account'} is selected, on all
+                pages.
+              </Text>
+              <Anchor component="button" size="sm" onClick={clearSelection}>
+                Clear selection
+              </Anchor>
+            </Group>
+          </Alert>
+        ) : selectedCount > 0 && !(allState === 'all' && morePagesExist) ? (
+          <Group gap="xs">
+            <Text size="sm" c="dimmed">
+              {selectedCount} selected
+            </Text>
+            <Anchor component="button" size="sm" onClick={clearSelection}>
+              Clear selection
+            </Anchor>
+          </Group>
+        ) : null}
+
+        <Group justify="space-between" gap="sm" wrap="wrap">
+          <Group gap="xs">
+            <NativeSelect
+              label="Rows per page"
+              size="xs"
+              value={String(limit)}
+              data={PAGE_SIZES.map(String)}
+              onChange={(event) =>
+                update({
+                  limit: Number(event.currentTarget.value),
+                  offset:
+                    Math.floor(offset / Number(event.currentTarget.value)) *
+                    Number(event.currentTarget.value),
+                })
+              }
+              styles={{ root: { display: 'flex', alignItems: 'center', gap: 8 } }}
+            />
+            {list.isFetching && !list.isPending ? <Loader size="xs" aria-label="Loading page" /> : null}
+          </Group>
+          <PageButtons
+            offset={offset}
+            limit={limit}
+            count={rows.length}
+            nextOffset={list.isPlaceholderData ? null : nextOffset}
+            loading={list.isPlaceholderData}
+            onPage={(o) => update({ offset: o })}
+          />
+        </Group>
+
+        {list.isPending ? (
+          <LoadingState rows={8} label="Loading numbers" />
+        ) : list.isError && !list.data ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : rows.length === 0 ? (
+          offset > 0 ? (
+            <EmptyState
+              title="No numbers on this page"
+              action={
+                <Button variant="light" onClick={() => update({ offset: 0 })}>
+                  Back to the first page
+                </Button>
+              }
+            >
+              The list may have changed since this link was made.
+            </EmptyState>
+          ) : hasFilters ? (
+            <EmptyState
+              title="No numbers match"
+              action={
+                <Button
+                  variant="light"
+                  onClick={() => update({ filters: {}, offset: 0, selection: { mode: 'none' } })}
+                >
+                  Clear filters
+                </Button>
+              }
+            >
+              Nothing on the account starts with, contains or ends with those digits.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              title="No numbers on this account yet"
+              action={
+                <Can role="admin">
+                  <Button component={Link} to="/buy">
+                    Buy numbers
+                  </Button>
+                </Can>
+              }
+            >
+              Numbers you buy appear here.
+            </EmptyState>
+          )
+        ) : (
+          <>
+            <NumbersTable
+              rows={sorted}
+              sort={sort}
+              onSort={(next) => update({ sort: next }, { replace: true })}
+              isSelected={isSelected}
+              onToggle={toggle}
+              onToggleAll={toggleAll}
+              allState={allState}
+              caption={caption}
+            />
+            <Group justify="space-between" gap="sm" wrap="wrap">
+              <Text size="xs" c="dimmed">
+                {sort ? 'Sorted within this page. ' : ''}Flowroute does not report a total; Next appears while
+                more numbers exist.
+              </Text>
+              <PageButtons
+                offset={offset}
+                limit={limit}
+                count={rows.length}
+                nextOffset={list.isPlaceholderData ? null : nextOffset}
+                loading={list.isPlaceholderData}
+                onPage={(o) => update({ offset: o })}
+              />
+            </Group>
+          </>
+        )}
+      </Stack>
+    </>
+  );
+}
+
+function PageButtons({
+  offset,
+  limit,
+  count,
+  nextOffset,
+  loading,
+  onPage,
+}: {
+  offset: number;
+  limit: number;
+  count: number;
+  nextOffset: number | null;
+  loading: boolean;
+  onPage: (offset: number) => void;
+}) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }} aria-live="polite">
+        {count > 0 ? `${offset + 1}–${offset + count}` : '0'}
+        {nextOffset !== null ? ' · more' : ''}
+      </Text>
+      <Button
+        size="xs"
+        variant="default"
+        disabled={offset === 0 || loading}
+        onClick={() => onPage(Math.max(0, offset - limit))}
+      >
+        Previous
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        disabled={nextOffset === null || loading}
+        onClick={() => nextOffset !== null && onPage(nextOffset)}
+      >
+        Next
+      </Button>
+    </Group>
+  );
 }
