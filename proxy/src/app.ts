@@ -1,6 +1,6 @@
 // Builds the proxy as a Fastify instance (tests use inject): headers, logs, health, auth, the closed API table, the SPA.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import accessLog from './plugins/access-log';
@@ -63,7 +63,8 @@ export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<Fa
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
-    disableRequestLogging: true, // access-log.ts writes exactly one line per request instead
+    // access-log.ts writes exactly one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'req_id' }),
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     requestTimeout: 30_000,

@@ -15,7 +15,6 @@ export default fp(
     app.addHook('onResponse', async (request, reply) => {
       const template = request.routeOptions.url;
       const line: Record<string, unknown> = {
-        req_id: request.id,
         user_id: userIdOf(request),
         method: request.method,
         route: request.routeOptions.config.operationId ?? template ?? null,

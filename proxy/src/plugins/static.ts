@@ -98,7 +98,16 @@ export default fp(
     }
 
     app.setNotFoundHandler((request, reply) => {
-      const area = classify(request.raw.url ?? '/');
+      const rawUrl = request.raw.url ?? '/';
+      if (!rawUrl.startsWith('/')) {
+        return sendProxyError(reply, {
+          status: 404,
+          code: 'not_found',
+          title: 'Not Found',
+          detail: 'Not found.',
+        });
+      }
+      const area = classify(rawUrl);
       if (area === 'api') return apiNotFound(request, reply);
       if (area !== 'page' || (request.method !== 'GET' && request.method !== 'HEAD')) {
         return sendProxyError(reply, {

@@ -45,10 +45,16 @@ export function parseRawUrl(raw: string): RawUrlResult {
     const eq = pair.indexOf('=');
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
     const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
-    let name: string;
+    if (!/^[a-z_]{1,32}$/.test(rawName)) {
+      return {
+        ok: false,
+        detail: `Unknown query parameter "${rawName.slice(0, 40)}".`,
+        parameter: rawName.slice(0, 40),
+      };
+    }
+    const name = rawName;
     let value: string;
     try {
-      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
       value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
     } catch {
       return { ok: false, detail: 'The query string has a malformed percent-escape.' };

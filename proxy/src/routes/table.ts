@@ -493,7 +493,7 @@ export function checkQuery(op: Operation, query: Map<string, string>): Checked<s
   const problems: FieldProblem[] = [];
   const out = new URLSearchParams();
   for (const [name, value] of query) {
-    const rule = op.query[name];
+    const rule = Object.hasOwn(op.query, name) ? op.query[name] : undefined;
     if (!rule) {
       problems.push({ parameter: name, detail: `Unknown query parameter "${name}".` });
       continue;
