@@ -78,7 +78,8 @@ describe.each(DB_VARIANTS)('store on $name', ({ name, enabled }) => {
       await expect(s.users.setDisabled(admin.id, true)).rejects.toMatchObject({ code: 'last_admin' });
       const bob = await s.users.create({ username: 'bob', role: 'operator', password: 'bob password 12' });
       await s.users.setDisabled(bob.id, true);
-      expect(await s.users.authenticate('bob', 'bob password 12')).toBeNull();
+      expect(await s.users.authenticate('bob', 'bob password 12')).toBe('disabled');
+      expect(await s.users.authenticate('bob', 'wrong password')).toBeNull();
       await s.users.setDisabled(bob.id, false);
       await s.users.setPassword(bob.id, 'new bob password');
       expect(await s.users.authenticate('bob', 'bob password 12')).toBeNull();

@@ -136,18 +136,19 @@ export class UserStore {
   }
 
   /**
-   * Checks a username and password. Unknown users, disabled users and users without a password cost the same
-   * scrypt work as a real check (a dummy hash), so timing does not reveal which usernames exist.
+   * Checks a username and password: the user, 'disabled' (right password, disabled account) or null. Unknown users
+   * and users without a password cost the same scrypt work as a real check (a dummy hash), so timing does not
+   * reveal which usernames exist.
    */
-  async authenticate(username: string, password: string): Promise<User | null> {
+  async authenticate(username: string, password: string): Promise<User | 'disabled' | null> {
     const rows = await this.db.query<UserRow>('SELECT * FROM users WHERE username = $1', [
       normalizeUsername(username),
     ]);
     const row = rows[0];
     const stored = row?.password_hash ?? (await this.getDummyHash());
     const ok = await verifyPassword(password, stored);
-    if (!row || !row.password_hash || row.disabled || !ok) return null;
-    return toUser(row);
+    if (!row || !row.password_hash || !ok) return null;
+    return row.disabled ? 'disabled' : toUser(row);
   }
 
   private getDummyHash(): Promise<string> {
