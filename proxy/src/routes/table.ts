@@ -322,6 +322,7 @@ function sendMessageBody(body: unknown): Checked<ValidBody> {
         from: attrs.from,
         to: attrs.to,
         body_length: text.length,
+        body: text, // the audit layer stores it as {sha256, length} unless AUDIT_STORE_MESSAGE_TEXT=true
         media_count: hasMedia ? (media as unknown[]).length : 0,
         is_mms: isMms ?? false,
       },
