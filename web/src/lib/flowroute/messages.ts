@@ -3,6 +3,7 @@
 import { infiniteQueryOptions, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { getJson, sendJson } from '@/lib/api';
+import { fetchNumbers, NUMBERS_MAX_LIMIT, numberQueries } from '@/lib/flowroute/numbers';
 
 // ---------------------------------------------------------------------------------------------------
 // Types (Flowroute's snake_case kept as is)
@@ -205,7 +206,10 @@ export async function fetchMdr(id: string, signal?: AbortSignal): Promise<MdrDet
  * Where the next page starts, read from Flowroute's `links.next` (absolute URL to Flowroute, so only its
  * `offset` is used; the range and limit stay ours). No `next`, or an empty page, means the end.
  */
-export function nextOffset(page: MdrPage, currentOffset: number): number | undefined {
+export function nextOffset(
+  page: { data: readonly unknown[]; links?: { next?: string | null } | null },
+  currentOffset: number,
+): number | undefined {
   const next = page.links?.next;
   if (!next || page.data.length === 0) return undefined;
   let offset: number | undefined;
@@ -258,6 +262,26 @@ export const messageQueries = {
       },
     }),
 };
+
+/** Stop paging account numbers for the From picker after this many. */
+const MAX_SENDER_NUMBERS = 10_000;
+
+/**
+ * Every number on the account, 200 per page, for the From picker. Keyed under numberQueries.lists() so the
+ * numbers feature's invalidations (e.g. after a purchase) refresh it too.
+ */
+export function senderNumbersQuery() {
+  return infiniteQueryOptions({
+    queryKey: [...numberQueries.lists(), 'all-pages-for-sender'] as const,
+    queryFn: ({ pageParam, signal }) => fetchNumbers({ limit: NUMBERS_MAX_LIMIT, offset: pageParam }, signal),
+    initialPageParam: 0,
+    getNextPageParam: (last, _all, lastOffset) => {
+      const next = nextOffset(last, lastOffset);
+      return next !== undefined && next < MAX_SENDER_NUMBERS ? next : undefined;
+    },
+    staleTime: 5 * 60_000,
+  });
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Send

@@ -1,47 +1,33 @@
 // "From": a searchable select over the account's numbers, loaded page by page (200 per call) in the
 // background, so accounts with thousands of numbers still get every number to choose from.
 import { Select, type SelectProps } from '@mantine/core';
-import { useQueries } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
-import { nextOffsetFromLink } from '@/components/pager';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
 import { formatNanp } from '@/lib/format';
-import { NUMBERS_MAX_LIMIT, numberQueries } from '@/lib/flowroute/numbers';
-
-/** Stop after this many numbers; the select's search narrows within what is loaded. */
-const MAX_NUMBERS = 10_000;
+import { senderNumbersQuery } from '@/lib/flowroute/messages';
 
 export function useAccountNumbers() {
-  const [offsets, setOffsets] = useState<number[]>([0]);
-  const combined = useQueries({
-    queries: offsets.map((offset) => numberQueries.list({ limit: NUMBERS_MAX_LIMIT, offset })),
-    combine: (results) => {
-      const seen = new Set<string>();
-      const numbers: { value: string; alias: string | null }[] = [];
-      for (const r of results) {
-        for (const n of r.data?.data ?? []) {
-          const value = n.attributes.value ?? n.id;
-          if (seen.has(value)) continue;
-          seen.add(value);
-          numbers.push({ value, alias: n.attributes.alias ?? null });
-        }
-      }
-      const last = results[results.length - 1]?.data;
-      return {
-        numbers,
-        loading: results.some((r) => r.isPending),
-        error: results.find((r) => r.error)?.error ?? null,
-        next: last && last.data.length > 0 ? nextOffsetFromLink(last.links?.next) : null,
-      };
-    },
-  });
-  const lastOffset = offsets[offsets.length - 1] ?? 0;
-  const { next } = combined;
+  const query = useInfiniteQuery(senderNumbersQuery());
+  const { hasNextPage, isFetchingNextPage, isFetching, fetchNextPage, status, data } = query;
+  // Pull in every page in the background (each is 200 numbers), capped in the query options.
   useEffect(() => {
-    if (next !== null && next > lastOffset && next < MAX_NUMBERS) {
-      setOffsets((prev) => (prev.includes(next) ? prev : [...prev, next]));
+    if (status === 'success' && hasNextPage && !isFetchingNextPage && !isFetching)
+      void fetchNextPage({ cancelRefetch: false });
+  }, [status, hasNextPage, isFetchingNextPage, isFetching, fetchNextPage]);
+  const numbers = useMemo(() => {
+    const seen = new Set<string>();
+    const out: { value: string; alias: string | null }[] = [];
+    for (const page of data?.pages ?? []) {
+      for (const n of page.data) {
+        const value = n.attributes.value ?? n.id;
+        if (seen.has(value)) continue;
+        seen.add(value);
+        out.push({ value, alias: n.attributes.alias ?? null });
+      }
     }
-  }, [next, lastOffset]);
-  return combined;
+    return out;
+  }, [data]);
+  return { numbers, loading: status === 'pending' || !!hasNextPage, error: query.error };
 }
 
 export function SenderSelect({

@@ -1,0 +1,83 @@
+// Filters over the loaded MDRs; every value lives in the URL.
+import { Button, Group, Select, TextInput } from '@mantine/core';
+import { formatNanp } from '@/lib/format';
+import { EMPTY_FILTERS, hasActiveFilters, NO_STATUS, type LogFilters } from '../model/filters';
+
+export function FiltersBar({
+  filters,
+  onChange,
+  statuses,
+  ours,
+}: {
+  filters: LogFilters;
+  onChange: (next: LogFilters) => void;
+  statuses: string[];
+  ours: string[];
+}) {
+  const ourOptions = ours.includes(filters.ours) || !filters.ours ? ours : [filters.ours, ...ours];
+  const statusOptions =
+    statuses.includes(filters.status) || !filters.status ? statuses : [filters.status, ...statuses];
+  return (
+    <Group gap="sm" wrap="wrap" align="flex-end">
+      <Select
+        label="Direction"
+        size="sm"
+        w={130}
+        allowDeselect={false}
+        value={filters.direction}
+        onChange={(v) => onChange({ ...filters, direction: (v as LogFilters['direction']) ?? 'all' })}
+        data={[
+          { value: 'all', label: 'Both' },
+          { value: 'inbound', label: 'Inbound' },
+          { value: 'outbound', label: 'Outbound' },
+        ]}
+      />
+      <Select
+        label="Status"
+        size="sm"
+        w={170}
+        clearable
+        placeholder="Any"
+        value={filters.status || null}
+        onChange={(v) => onChange({ ...filters, status: v ?? '' })}
+        data={statusOptions.map((s) => ({ value: s, label: s === NO_STATUS ? '(none)' : s }))}
+      />
+      <Select
+        label="Our number"
+        size="sm"
+        w={190}
+        clearable
+        searchable
+        placeholder="Any"
+        value={filters.ours || null}
+        onChange={(v) => onChange({ ...filters, ours: v ?? '' })}
+        data={ourOptions.map((n) => ({ value: n, label: formatNanp(n) }))}
+        limit={200}
+      />
+      <TextInput
+        label="Their number"
+        size="sm"
+        w={170}
+        placeholder="(312) 555-0111"
+        inputMode="tel"
+        value={filters.theirs}
+        onChange={(e) => onChange({ ...filters, theirs: e.currentTarget.value.replace(/\D/g, '') })}
+      />
+      <TextInput
+        label="Search"
+        size="sm"
+        style={{ flex: '1 1 180px' }}
+        miw={160}
+        placeholder="Text, id or number"
+        type="search"
+        value={filters.q}
+        onChange={(e) => onChange({ ...filters, q: e.currentTarget.value })}
+      />
+      {hasActiveFilters(filters) ? (
+        <Button variant="subtle" size="sm" onClick={() => onChange(EMPTY_FILTERS)}>
+          Clear filters
+        </Button>
+      ) : null}
+    </Group>
+  );
+}

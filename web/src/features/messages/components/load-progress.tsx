@@ -1,0 +1,57 @@
+// Progress of loading a range page by page: how much is loaded, a stop button, and continue/retry.
+import { Alert, Button, Group, Loader, Progress, Text } from '@mantine/core';
+import { toApiError } from '@/lib/api';
+import type { ProgressiveMessages } from '../model/use-progressive-messages';
+
+export function LoadProgress({ state }: { state: ProgressiveMessages }) {
+  const count = state.rows.length.toLocaleString('en-US');
+  if (state.error && state.pages > 0) {
+    const e = toApiError(state.error);
+    return (
+      <Alert color="red" variant="light" title={`Loading stopped after ${count} messages`} role="alert">
+        <Group justify="space-between" wrap="wrap">
+          <Text size="sm">{e.message}</Text>
+          <Button size="xs" variant="light" color="red" onClick={state.retry}>
+            Continue loading
+          </Button>
+        </Group>
+      </Alert>
+    );
+  }
+  if (state.complete) {
+    return (
+      <Text size="sm" c="dimmed" data-testid="load-status" aria-live="polite">
+        All {count} messages in the range are loaded ({state.pages} {state.pages === 1 ? 'page' : 'pages'}).
+      </Text>
+    );
+  }
+  if (state.stopped) {
+    return (
+      <Group gap="sm" data-testid="load-status" aria-live="polite">
+        <Text size="sm">Stopped after {count} messages; filters, chart and export cover these only.</Text>
+        <Button size="xs" variant="light" onClick={state.resume}>
+          Continue loading
+        </Button>
+      </Group>
+    );
+  }
+  return (
+    <Group gap="sm" wrap="nowrap" data-testid="load-status" aria-live="polite">
+      <Loader size="xs" />
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        Loading… {count} messages ({state.pages} {state.pages === 1 ? 'page' : 'pages'})
+      </Text>
+      <Progress
+        value={100}
+        animated
+        striped
+        size="sm"
+        style={{ flex: 1, minWidth: 60 }}
+        aria-label="Loading messages"
+      />
+      <Button size="xs" variant="default" onClick={state.stop}>
+        Stop
+      </Button>
+    </Group>
+  );
+}

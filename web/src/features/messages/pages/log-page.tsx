@@ -1,0 +1,217 @@
+// /messages — the MDR log for a UTC range: loaded page by page, filtered locally, charted, exported.
+import { Anchor, Button, Drawer, Group, Skeleton, Stack, Switch, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { lazy, Suspense, useCallback, useDeferredValue, useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { PageHeader } from '@/components/page-header';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { Can } from '@/lib/auth';
+import { FiltersBar } from '../components/filters-bar';
+import { LoadProgress } from '../components/load-progress';
+import { MessageDetail } from '../components/message-detail';
+import { MessagesNav } from '../components/messages-nav';
+import { MessagesTable } from '../components/messages-table';
+import { RangeBar } from '../components/range-bar';
+import { buildMessagesCsv, csvFileName } from '../model/csv';
+import { downloadText } from '../model/download';
+import {
+  applyFilters,
+  distinctValues,
+  filtersFromParams,
+  filtersToParams,
+  hasActiveFilters,
+  type LogFilters,
+} from '../model/filters';
+import { useProgressiveMessages } from '../model/use-progressive-messages';
+import { useRangeParam } from '../model/use-range';
+
+const VolumeChart = lazy(() => import('../components/volume-chart'));
+
+const FILTER_KEYS = ['dir', 'status', 'ours', 'theirs', 'q'] as const;
+
+export function LogPage() {
+  const [params, setParams] = useSearchParams();
+  const { spec, resolved, setSpec } = useRangeParam();
+  const progress = useProgressiveMessages(resolved);
+  const isSmall = useMediaQuery('(max-width: 48em)');
+
+  const filterKey = FILTER_KEYS.map((k) => params.get(k) ?? '').join('\u0000');
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- filterKey captures exactly the params read here
+  const filters = useMemo(() => filtersFromParams(params), [filterKey]);
+  const setFilters = useCallback(
+    (next: LogFilters) =>
+      setParams((prev) => filtersToParams(next, prev), { replace: true, preventScrollReset: true }),
+    [setParams],
+  );
+  const showChart = params.get('chart') !== '0';
+  const selectedId = params.get('sel');
+  const select = useCallback(
+    (id: string | null) =>
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          if (id) next.set('sel', id);
+          else next.delete('sel');
+          return next;
+        },
+        { preventScrollReset: true },
+      ),
+    [setParams],
+  );
+
+  // Filtering runs on deferred values: typing stays responsive while a large set is re-filtered.
+  const deferredRows = useDeferredValue(progress.rows);
+  const deferredFilters = useDeferredValue(filters);
+  const filtered = useMemo(
+    () => applyFilters(deferredRows, deferredFilters),
+    [deferredRows, deferredFilters],
+  );
+  const options = useMemo(() => distinctValues(deferredRows), [deferredRows]);
+  const stale = deferredFilters !== filters || deferredRows !== progress.rows;
+
+  const exportCsv = () =>
+    downloadText(buildMessagesCsv(filtered), csvFileName(resolved.start_date, resolved.end_date));
+
+  return (
+    <>
+      <PageHeader
+        title="Messages"
+        description="Message detail records from Flowroute for the chosen UTC range. Filters apply to what is loaded."
+        actions={<MessagesNav />}
+      />
+      <Stack gap="md">
+        <RangeBar spec={spec} resolved={resolved} onChange={setSpec} />
+        {progress.initialLoading ? null : <LoadProgress state={progress} />}
+
+        {progress.initialLoading ? (
+          <LoadingState label="Loading messages…" rows={8} />
+        ) : progress.error && progress.pages === 0 ? (
+          <ErrorState error={progress.error} title="Could not load messages" onRetry={progress.retry} />
+        ) : (
+          <>
+            <Group justify="space-between">
+              <Switch
+                size="sm"
+                label="Show chart"
+                checked={showChart}
+                onChange={(e) => {
+                  const on = e.currentTarget.checked;
+                  setParams(
+                    (prev) => {
+                      const next = new URLSearchParams(prev);
+                      if (on) next.delete('chart');
+                      else next.set('chart', '0');
+                      return next;
+                    },
+                    { replace: true, preventScrollReset: true },
+                  );
+                }}
+              />
+            </Group>
+            {showChart ? (
+              <Suspense fallback={<Skeleton h={290} radius="md" />}>
+                <VolumeChart rows={deferredRows} startMs={resolved.startMs} endMs={resolved.endMs} />
+              </Suspense>
+            ) : null}
+
+            <FiltersBar
+              filters={filters}
+              onChange={setFilters}
+              statuses={options.statuses}
+              ours={options.ours}
+            />
+
+            <Group justify="space-between" wrap="wrap" gap="xs">
+              <Text size="sm" aria-live="polite" data-testid="filter-count" c={stale ? 'dimmed' : undefined}>
+                {hasActiveFilters(filters)
+                  ? `${filtered.length.toLocaleString('en-US')} of ${progress.rows.length.toLocaleString('en-US')} loaded messages match`
+                  : `${progress.rows.length.toLocaleString('en-US')} messages loaded`}
+              </Text>
+              <Group gap="xs">
+                {filters.ours && filters.theirs.length >= 10 ? (
+                  <Button
+                    component={Link}
+                    variant="default"
+                    size="xs"
+                    to={`/messages/conversations?${new URLSearchParams({
+                      ...Object.fromEntries(
+                        ['range', 'start', 'end'].flatMap((k) =>
+                          params.get(k) ? [[k, params.get(k)!]] : [],
+                        ),
+                      ),
+                      ours: filters.ours,
+                      theirs: filters.theirs.length === 10 ? `1${filters.theirs}` : filters.theirs,
+                    }).toString()}`}
+                  >
+                    Open as conversation
+                  </Button>
+                ) : null}
+                <Button
+                  size="xs"
+                  variant="light"
+                  onClick={exportCsv}
+                  disabled={filtered.length === 0}
+                  data-testid="export-csv"
+                >
+                  Export CSV ({filtered.length.toLocaleString('en-US')} rows)
+                </Button>
+              </Group>
+            </Group>
+
+            {progress.rows.length === 0 && progress.complete ? (
+              <EmptyState title="No messages in this range">
+                Flowroute has no message records between these times. Try a longer range.
+                <Can role="operator">
+                  {' '}
+                  Or{' '}
+                  <Anchor component={Link} to="/messages/compose">
+                    send one
+                  </Anchor>
+                  .
+                </Can>
+              </EmptyState>
+            ) : filtered.length === 0 && !stale && progress.rows.length > 0 ? (
+              <EmptyState
+                title="No loaded message matches these filters"
+                action={
+                  <Button
+                    variant="subtle"
+                    onClick={() => setFilters({ direction: 'all', status: '', ours: '', theirs: '', q: '' })}
+                  >
+                    Clear filters
+                  </Button>
+                }
+              />
+            ) : (
+              <MessagesTable
+                rows={filtered}
+                selectedId={selectedId}
+                onSelect={select}
+                height={isSmall ? 480 : 560}
+              />
+            )}
+          </>
+        )}
+      </Stack>
+
+      <Drawer
+        opened={!!selectedId}
+        onClose={() => select(null)}
+        position="right"
+        size={isSmall ? '100%' : 'xl'}
+        title={
+          <Group gap="sm">
+            <Text fw={600}>Message</Text>
+            {selectedId ? (
+              <Anchor component={Link} to={`/messages/${selectedId}`} size="sm">
+                Open full page
+              </Anchor>
+            ) : null}
+          </Group>
+        }
+      >
+        {selectedId ? <MessageDetail id={selectedId} compact /> : null}
+      </Drawer>
+    </>
+  );
+}
