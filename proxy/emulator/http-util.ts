@@ -85,15 +85,18 @@ export function parseDigits(query: URLSearchParams, name: string): string | unde
 }
 
 /**
- * starts_with: Flowroute assumes country code 1 unless the value starts with "+" (e.g. "+44"), so
- * "206" becomes "1206" (and links echo "starts_with=1206").
+ * starts_with: Flowroute assumes country code 1 unless the value starts with "+" (e.g. "+44"), so "206"
+ * becomes "1206" (and links echo "starts_with=1206"). A value that already starts with 1 is taken as
+ * including the country code (no area code starts with 1), which is how Flowroute's own exchange links
+ * ("starts_with=1347215") work.
  */
 export function parseStartsWith(query: URLSearchParams): string | undefined {
   const raw = query.get('starts_with');
   if (raw === null || raw === '') return undefined;
   if (!/^\+?\d{1,11}$/.test(raw))
     throw new ApiError(400, 'starts_with must be digits, optionally after a +.');
-  return raw.startsWith('+') ? raw.slice(1) : `1${raw}`;
+  if (raw.startsWith('+')) return raw.slice(1);
+  return raw.startsWith('1') ? raw : `1${raw}`;
 }
 
 /** Absolute URL with query parameters in the given order (undefined values are left out). */

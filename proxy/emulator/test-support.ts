@@ -62,7 +62,9 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
     else if (o.body !== undefined) body = JSON.stringify(o.body);
     if (body !== undefined && o.contentType !== null)
       headers['content-type'] = o.contentType ?? 'application/vnd.api+json';
-    const res = await fetch(`${em.url}${path}`, { method, headers, body });
+    // A string body makes fetch add "text/plain"; bytes go out with no Content-Type at all.
+    const payload = body !== undefined && o.contentType === null ? new TextEncoder().encode(body) : body;
+    const res = await fetch(`${em.url}${path}`, { method, headers, body: payload });
     const text = await res.text();
     let json: unknown;
     try {
