@@ -35,6 +35,10 @@ export const ConfigSchema = z.object({
   upstream: UpstreamSchema.nullable().default(null),
   emulatorPort: z.number().int().min(0).max(65535).default(0),
   databaseUrl: z.string().nullable().default(null),
+  /** PostgreSQL schema for the proxy's tables (DATABASE_SCHEMA); null = the connection's default (public). */
+  databaseSchema: z.string().nullable().default(null),
+  /** AUDIT_STORE_MESSAGE_TEXT=true keeps message text in the audit log; default only its sha256 + length. */
+  auditStoreMessageText: z.boolean().default(false),
   dataDir: z.string().default('.data'),
   demoPassword: z.string().nullable().default(null),
   sessionIdleMinutes: z.number().positive().default(15),
@@ -266,6 +270,8 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
       : null,
     emulatorPort: intVar(env, 'EMULATOR_PORT', 0, 65535),
     databaseUrl: databaseUrl ?? null,
+    databaseSchema: present(env, 'DATABASE_SCHEMA')?.trim() ?? null,
+    auditStoreMessageText: present(env, 'AUDIT_STORE_MESSAGE_TEXT')?.trim().toLowerCase() === 'true',
     dataDir: present(env, 'DATA_DIR')?.trim(),
     demoPassword: present(env, 'DEMO_PASSWORD') ?? null,
     sessionIdleMinutes: numVar(env, 'SESSION_IDLE_MINUTES'),

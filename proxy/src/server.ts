@@ -105,11 +105,13 @@ async function main(): Promise<void> {
   try {
     const dbOptions = {
       databaseUrl: config.databaseUrl ?? undefined,
+      schema: config.databaseSchema ?? undefined,
       dataDir: path.join(config.dataDir, 'db'),
     };
     console.log(`Opening the proxy's database: ${describeStore(dbOptions)}`);
     store = await openStore({
       ...dbOptions,
+      storeMessageText: config.auditStoreMessageText,
       session: {
         idleMs: config.sessionIdleMinutes * 60_000,
         absoluteMs: config.sessionAbsoluteHours * 3_600_000,
