@@ -162,17 +162,19 @@ export function setNumberRoute(
   );
 }
 
-/** After a route change, keep the cached usage scan true without rescanning the whole account. */
+/** After route changes, keep the cached usage scan true without rescanning the whole account. */
 export function patchRouteUsage(
   queryClient: QueryClient,
-  number: string,
-  slot: RouteSlot,
-  routeId: string | null,
+  changes: Array<{ number: string; slot: RouteSlot; routeId: string | null }>,
 ): void {
+  if (changes.length === 0) return;
   queryClient.setQueryData<RouteUsage>(routeQueries.usageKey(), (usage) => {
     if (!usage) return usage;
-    const current = usage.numbers[number] ?? { primary: null, failover: null };
-    return { ...usage, numbers: { ...usage.numbers, [number]: { ...current, [slot]: routeId } } };
+    const numbers = { ...usage.numbers };
+    for (const { number, slot, routeId } of changes) {
+      numbers[number] = { ...(numbers[number] ?? { primary: null, failover: null }), [slot]: routeId };
+    }
+    return { ...usage, numbers };
   });
 }
 

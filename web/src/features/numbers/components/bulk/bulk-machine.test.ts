@@ -7,6 +7,7 @@ import {
   failedNumbers,
   initialBulkState,
   loadSnapshot,
+  notRevertible,
   previewRows,
   runPool,
   saveSnapshot,
@@ -22,24 +23,26 @@ const err = (status: number) => ({
   status,
   unknownOutcome: status === 0 || status === 409,
 });
+const loaded = (number: string, before: string | null, other: string | null = null) => ({
+  number,
+  before,
+  beforeLabel: `route ${before}`,
+  other,
+});
+const q = (numbers: string[], tag: string) => numbers.map((number) => ({ number, key: `${tag}-${number}` }));
 
 const A = '12065550101';
 const B = '12065550102';
 const C = '12065550103';
 const D = '12065550104';
 
-function previewState(): BulkState {
+function previewState(slot: 'primary' | 'failover' = 'primary'): BulkState {
   return run([
-    { type: 'start', slot: 'primary', routeId: '7' },
+    { type: 'start', slot, routeId: '7', routeLabel: 'PBX' },
     { type: 'collected', numbers: [A, B, C, D], done: true },
     {
       type: 'loaded',
-      results: [
-        { number: A, before: '0' },
-        { number: B, before: '3' },
-        { number: C, before: '7' },
-        { number: D, error: err(500) },
-      ],
+      results: [loaded(A, '0', '9'), loaded(B, '3', '7'), loaded(C, '7'), { number: D, error: err(500) }],
     },
   ]);
 }
@@ -47,42 +50,35 @@ function previewState(): BulkState {
 describe('bulk state machine', () => {
   it('moves to preview only once every number is listed and loaded', () => {
     let s = run([
-      { type: 'start', slot: 'failover', routeId: '7' },
+      { type: 'start', slot: 'failover', routeId: '7', routeLabel: 'PBX' },
       { type: 'collected', numbers: [A, B], done: false },
-      {
-        type: 'loaded',
-        results: [
-          { number: A, before: null },
-          { number: B, before: '7' },
-        ],
-      },
+      { type: 'loaded', results: [loaded(A, null), loaded(B, '7')] },
     ]);
     expect(s.phase).toBe('collecting');
     s = run([{ type: 'collected', numbers: [B, C], done: true }], s); // B listed twice: kept once
     expect(s.order).toEqual([A, B, C]);
     expect(s.phase).toBe('collecting');
-    s = run([{ type: 'loaded', results: [{ number: C, before: '1' }] }], s);
+    s = run([{ type: 'loaded', results: [loaded(C, '1')] }], s);
     expect(s.phase).toBe('preview');
   });
 
-  it('previews current → new and skips numbers that already have the route', () => {
+  it('previews current → new, flags "same as the other slot", and skips numbers that already have the route', () => {
     const s = previewState();
     expect(previewRows(s)).toEqual([
-      { number: A, current: '0', next: '7', change: 'change' },
-      { number: B, current: '3', next: '7', change: 'change' },
-      { number: C, current: '7', next: '7', change: 'same' },
-      { number: D, current: undefined, next: '7', change: 'error' },
+      { number: A, current: '0', next: '7', change: 'change', sameAsOther: false },
+      { number: B, current: '3', next: '7', change: 'change', sameAsOther: true },
+      { number: C, current: '7', next: '7', change: 'same', sameAsOther: false },
+      { number: D, current: undefined, next: '7', change: 'error', sameAsOther: false },
     ]);
     expect(toApply(s)).toEqual([A, B]);
+    expect(summarize(s)).toMatchObject({ total: 4, ready: 2, unchanged: 1, loadFailed: 1, sent: 0 });
   });
 
   it('applies, records failures, retries only the failures, then reverts everything sent', () => {
     let s = previewState();
     s = run(
       [
-        { type: 'apply_start', numbers: toApply(s), at: '2026-01-01T00:00:00Z' },
-        { type: 'item_running', number: A, key: 'k-a1' },
-        { type: 'item_running', number: B, key: 'k-b1' },
+        { type: 'apply_start', queue: q(toApply(s), 'k1'), at: '2026-01-01T00:00:00Z' },
         {
           type: 'item_results',
           results: [
@@ -96,28 +92,28 @@ describe('bulk state machine', () => {
     );
     expect(s.phase).toBe('done');
     expect(failedNumbers(s)).toEqual([B]);
-    expect(summarize(s)).toMatchObject({ ok: 1, failed: 1, unchanged: 1, loadFailed: 1 });
+    expect(summarize(s)).toMatchObject({ ok: 1, failed: 1, unchanged: 1, loadFailed: 1, sent: 2 });
 
     s = run(
       [
-        { type: 'apply_start', numbers: failedNumbers(s), at: 'later' },
-        { type: 'item_running', number: B, key: 'k-b2' },
+        { type: 'apply_start', queue: q(failedNumbers(s), 'k2'), at: 'later' },
         { type: 'item_results', results: [{ number: B, after: '7' }] },
         { type: 'apply_done' },
       ],
       s,
     );
     expect(s.startedAt).toBe('2026-01-01T00:00:00Z');
-    expect(s.items[B]).toMatchObject({ status: 'ok', attempts: 2, key: 'k-b2' });
+    expect(s.items[A]).toMatchObject({ status: 'ok', attempts: 1, key: `k1-${A}` });
+    expect(s.items[B]).toMatchObject({ status: 'ok', attempts: 2, key: `k2-${B}`, after: '7' });
     expect(toRevert(s)).toEqual([A, B]); // C was unchanged, D never loaded: nothing to restore
 
     s = run(
       [
-        { type: 'revert_start', numbers: toRevert(s) },
+        { type: 'revert_start', queue: q(toRevert(s), 'r1') },
         {
           type: 'revert_results',
           results: [
-            { number: A, ok: true },
+            { number: A, after: '0' },
             { number: B, error: err(502) },
           ],
         },
@@ -127,6 +123,7 @@ describe('bulk state machine', () => {
     );
     expect(s.phase).toBe('reverted');
     expect(toRevert(s)).toEqual([B]);
+    expect(s.items[B]?.revertKey).toBe(`r1-${B}`);
     expect(summarize(s)).toMatchObject({ reverted: 1, revertFailed: 1 });
   });
 
@@ -134,13 +131,35 @@ describe('bulk state machine', () => {
     let s = previewState();
     s = run(
       [
-        { type: 'apply_start', numbers: [A], at: 'now' },
-        { type: 'item_running', number: A, key: 'k' },
+        { type: 'apply_start', queue: q([A], 'k'), at: 'now' },
         { type: 'item_results', results: [{ number: A, error: err(0) }] },
       ],
       s,
     );
     expect(toRevert(s)).toEqual([A]);
+  });
+
+  it('cannot revert numbers that had no failover before, and says so', () => {
+    let s = run([
+      { type: 'start', slot: 'failover', routeId: '7', routeLabel: 'PBX' },
+      { type: 'collected', numbers: [A, B], done: true },
+      { type: 'loaded', results: [loaded(A, null, '0'), loaded(B, '3', '0')] },
+    ]);
+    s = run(
+      [
+        { type: 'apply_start', queue: q(toApply(s), 'k'), at: 'now' },
+        {
+          type: 'item_results',
+          results: [
+            { number: A, after: '7' },
+            { number: B, after: '7' },
+          ],
+        },
+      ],
+      s,
+    );
+    expect(toRevert(s)).toEqual([B]);
+    expect(notRevertible(s)).toEqual([A]);
   });
 });
 
@@ -155,24 +174,29 @@ describe('snapshot in sessionStorage', () => {
     };
   }
 
-  it('is written only once something was sent, and restores in-flight items as failed', () => {
+  it('is written once something was queued, and restores in-flight items as unknown-outcome failures with their key', () => {
     const storage = memoryStorage();
     let s = previewState();
     saveSnapshot(s, storage);
     expect(storage.map.has(STORAGE_KEY)).toBe(false);
     s = run(
       [
-        { type: 'apply_start', numbers: [A, B], at: 'now' },
-        { type: 'item_running', number: A, key: 'k-a' },
+        { type: 'apply_start', queue: q([A, B], 'k'), at: 'now' },
+        { type: 'item_results', results: [{ number: A, after: '7' }] },
       ],
       s,
     );
     saveSnapshot(s, storage);
     const restored = loadSnapshot(storage);
     expect(restored?.phase).toBe('done');
-    expect(restored?.items[A]).toMatchObject({ status: 'failed', before: '0' });
-    expect(restored?.items[B]?.status).toBe('failed');
-    expect(restored && toRevert(restored)).toEqual([A]);
+    expect(restored?.routeLabel).toBe('PBX');
+    expect(restored?.items[A]).toMatchObject({ status: 'ok', before: '0' });
+    expect(restored?.items[B]).toMatchObject({
+      status: 'failed',
+      key: `k-${B}`,
+      error: { unknownOutcome: true },
+    });
+    expect(restored && toRevert(restored)).toEqual([A, B]);
   });
 
   it('ignores garbage', () => {

@@ -5,12 +5,11 @@ import type { ChangeError, RouteSlot } from '@/lib/flowroute/routes';
 export type Phase = 'idle' | 'collecting' | 'preview' | 'applying' | 'done' | 'reverting' | 'reverted';
 
 /**
- * loading → ready | unchanged | load_failed (preview); ready → queued → running → ok | failed (apply).
+ * loading → ready | unchanged | load_failed (preview); ready → queued → ok | failed (apply).
  * `unchanged` = the number already has the target route: nothing is sent for it.
  */
-export type ItemStatus =
-  'loading' | 'ready' | 'unchanged' | 'load_failed' | 'queued' | 'running' | 'ok' | 'failed';
-export type RevertStatus = 'none' | 'queued' | 'running' | 'ok' | 'failed';
+export type ItemStatus = 'loading' | 'ready' | 'unchanged' | 'load_failed' | 'queued' | 'ok' | 'failed';
+export type RevertStatus = 'none' | 'queued' | 'ok' | 'failed';
 
 export type ItemError = ChangeError;
 
@@ -18,7 +17,11 @@ export interface BulkItem {
   number: string;
   /** Route id in the slot before the change (null = slot empty); undefined until loaded. */
   before?: string | null;
-  /** Route id the server reports after our PATCH (read back, not assumed). */
+  /** Label of the route that was there before (from the number's `included`). */
+  beforeLabel?: string;
+  /** Route id in the OTHER slot (for "failover equals primary" warnings). */
+  other?: string | null;
+  /** Route id the server reports after our PATCH (read back, not assumed); undefined = not read. */
   after?: string | null;
   status: ItemStatus;
   error?: ItemError;
@@ -34,6 +37,8 @@ export interface BulkState {
   phase: Phase;
   slot: RouteSlot;
   routeId: string | null;
+  /** Human label of the target route (kept so a restored run still reads well). */
+  routeLabel: string;
   order: string[];
   items: Record<string, BulkItem>;
   /** True once every matching number has been listed (all-matching selection). */
@@ -47,32 +52,40 @@ export const initialBulkState: BulkState = {
   phase: 'idle',
   slot: 'primary',
   routeId: null,
+  routeLabel: '',
   order: [],
   items: {},
   collected: false,
 };
 
+export type LoadResult =
+  | { number: string; before: string | null; beforeLabel: string; other: string | null }
+  | { number: string; error: ItemError };
+
+/** What came of one change (or revert) attempt. */
+export type ChangeResult =
+  { number: string; after: string | null | undefined } | { number: string; error: ItemError };
+
+/**
+ * A number queued for sending with the Idempotency-Key of this attempt. Keys are chosen when the batch
+ * is queued (and saved with the snapshot), so after a reload a request whose answer never arrived is
+ * retried with the same key and the proxy replays its real outcome.
+ */
+export interface QueuedChange {
+  number: string;
+  key: string;
+}
+
 export type BulkAction =
-  | { type: 'start'; slot: RouteSlot; routeId: string }
+  | { type: 'start'; slot: RouteSlot; routeId: string; routeLabel: string }
   | { type: 'collected'; numbers: string[]; done: boolean }
   | { type: 'collect_failed'; message: string }
-  | {
-      type: 'loaded';
-      results: Array<{ number: string; before: string | null } | { number: string; error: ItemError }>;
-    }
-  | { type: 'apply_start'; numbers: string[]; at: string }
-  | { type: 'item_running'; number: string; key: string }
-  | {
-      type: 'item_results';
-      results: Array<{ number: string; after: string | null } | { number: string; error: ItemError }>;
-    }
+  | { type: 'loaded'; results: LoadResult[] }
+  | { type: 'apply_start'; queue: QueuedChange[]; at: string }
+  | { type: 'item_results'; results: ChangeResult[] }
   | { type: 'apply_done' }
-  | { type: 'revert_start'; numbers: string[] }
-  | { type: 'revert_running'; number: string; key: string }
-  | {
-      type: 'revert_results';
-      results: Array<{ number: string; ok: true } | { number: string; error: ItemError }>;
-    }
+  | { type: 'revert_start'; queue: QueuedChange[] }
+  | { type: 'revert_results'; results: ChangeResult[] }
   | { type: 'revert_done' }
   | { type: 'restore'; state: BulkState }
   | { type: 'reset' };
@@ -100,7 +113,13 @@ function settle(state: BulkState): BulkState {
 export function bulkReducer(state: BulkState, action: BulkAction): BulkState {
   switch (action.type) {
     case 'start':
-      return { ...initialBulkState, phase: 'collecting', slot: action.slot, routeId: action.routeId };
+      return {
+        ...initialBulkState,
+        phase: 'collecting',
+        slot: action.slot,
+        routeId: action.routeId,
+        routeLabel: action.routeLabel,
+      };
     case 'collected': {
       const items = { ...state.items };
       const order = [...state.order];
@@ -113,40 +132,39 @@ export function bulkReducer(state: BulkState, action: BulkAction): BulkState {
     }
     case 'collect_failed':
       return { ...state, collectError: action.message };
-    case 'loaded': {
-      const items = patchItems(
-        state,
-        action.results.map((r) => [
-          r.number,
-          (item) =>
-            'error' in r
-              ? { ...item, status: 'load_failed', error: r.error }
-              : {
-                  ...item,
-                  before: r.before,
-                  status: r.before === state.routeId ? 'unchanged' : 'ready',
-                  error: undefined,
-                },
-        ]),
-      );
-      return settle({ ...state, items });
-    }
-    case 'apply_start': {
-      const items = patchItems(
-        state,
-        action.numbers.map((n) => [n, (item) => ({ ...item, status: 'queued', error: undefined })]),
-      );
-      return { ...state, items, phase: 'applying', startedAt: state.startedAt ?? action.at };
-    }
-    case 'item_running':
+    case 'loaded':
+      return settle({
+        ...state,
+        items: patchItems(
+          state,
+          action.results.map((r) => [
+            r.number,
+            (item): BulkItem =>
+              'error' in r
+                ? { ...item, status: 'load_failed', error: r.error }
+                : {
+                    ...item,
+                    before: r.before,
+                    beforeLabel: r.beforeLabel,
+                    other: r.other,
+                    status: r.before === state.routeId ? 'unchanged' : 'ready',
+                    error: undefined,
+                  },
+          ]),
+        ),
+      });
+    case 'apply_start':
       return {
         ...state,
-        items: patchItems(state, [
-          [
-            action.number,
-            (item) => ({ ...item, status: 'running', key: action.key, attempts: item.attempts + 1 }),
-          ],
-        ]),
+        phase: 'applying',
+        startedAt: state.startedAt ?? action.at,
+        items: patchItems(
+          state,
+          action.queue.map((q) => [
+            q.number,
+            (item): BulkItem => ({ ...item, status: 'queued', key: q.key, attempts: item.attempts + 1 }),
+          ]),
+        ),
       };
     case 'item_results':
       return {
@@ -155,7 +173,7 @@ export function bulkReducer(state: BulkState, action: BulkAction): BulkState {
           state,
           action.results.map((r) => [
             r.number,
-            (item) =>
+            (item): BulkItem =>
               'error' in r
                 ? { ...item, status: 'failed', error: r.error }
                 : { ...item, status: 'ok', after: r.after, error: undefined },
@@ -164,19 +182,17 @@ export function bulkReducer(state: BulkState, action: BulkAction): BulkState {
       };
     case 'apply_done':
       return { ...state, phase: 'done' };
-    case 'revert_start': {
-      const items = patchItems(
-        state,
-        action.numbers.map((n) => [n, (item) => ({ ...item, revert: 'queued', revertError: undefined })]),
-      );
-      return { ...state, items, phase: 'reverting' };
-    }
-    case 'revert_running':
+    case 'revert_start':
       return {
         ...state,
-        items: patchItems(state, [
-          [action.number, (item) => ({ ...item, revert: 'running', revertKey: action.key })],
-        ]),
+        phase: 'reverting',
+        items: patchItems(
+          state,
+          action.queue.map((q) => [
+            q.number,
+            (item): BulkItem => ({ ...item, revert: 'queued', revertKey: q.key }),
+          ]),
+        ),
       };
     case 'revert_results':
       return {
@@ -185,7 +201,7 @@ export function bulkReducer(state: BulkState, action: BulkAction): BulkState {
           state,
           action.results.map((r) => [
             r.number,
-            (item) =>
+            (item): BulkItem =>
               'error' in r
                 ? { ...item, revert: 'failed', revertError: r.error }
                 : { ...item, revert: 'ok', revertError: undefined },
@@ -223,11 +239,22 @@ export function failedNumbers(state: BulkState): string[] {
 /**
  * Numbers a revert restores: every number we sent a change for, whether it succeeded or not (a failed
  * attempt may still have reached Flowroute, e.g. a connection reset after sending; setting the old route
- * again is harmless) — minus those already reverted.
+ * again is harmless), minus those already reverted and those that had no route before (notRevertible).
  */
 export function toRevert(state: BulkState): string[] {
   return itemsOf(state)
-    .filter((i) => i.attempts > 0 && i.before !== undefined && i.revert !== 'ok')
+    .filter((i) => i.attempts > 0 && typeof i.before === 'string' && i.revert !== 'ok')
+    .map((i) => i.number);
+}
+
+/**
+ * Numbers that had NO route in the slot before (an empty failover). Setting a route cannot empty the
+ * slot again, and removing a failover is not one of the operations the proxy allows, so a revert cannot
+ * restore these; the preview says so before anything is sent.
+ */
+export function notRevertible(state: BulkState): string[] {
+  return itemsOf(state)
+    .filter((i) => i.attempts > 0 && i.before === null)
     .map((i) => i.number);
 }
 
@@ -238,9 +265,10 @@ export interface BulkSummary {
   unchanged: number;
   loadFailed: number;
   queued: number;
-  running: number;
   ok: number;
   failed: number;
+  /** Sent (or queued) at least once. */
+  sent: number;
   reverted: number;
   revertFailed: number;
   revertPending: number;
@@ -254,9 +282,9 @@ export function summarize(state: BulkState): BulkSummary {
     unchanged: 0,
     loadFailed: 0,
     queued: 0,
-    running: 0,
     ok: 0,
     failed: 0,
+    sent: 0,
     reverted: 0,
     revertFailed: 0,
     revertPending: 0,
@@ -267,12 +295,12 @@ export function summarize(state: BulkState): BulkSummary {
     else if (item.status === 'unchanged') s.unchanged++;
     else if (item.status === 'load_failed') s.loadFailed++;
     else if (item.status === 'queued') s.queued++;
-    else if (item.status === 'running') s.running++;
     else if (item.status === 'ok') s.ok++;
     else if (item.status === 'failed') s.failed++;
+    if (item.attempts > 0) s.sent++;
     if (item.revert === 'ok') s.reverted++;
     else if (item.revert === 'failed') s.revertFailed++;
-    else if (item.revert === 'queued' || item.revert === 'running') s.revertPending++;
+    else if (item.revert === 'queued') s.revertPending++;
   }
   return s;
 }
@@ -284,11 +312,13 @@ export interface PreviewRow {
   current: string | null | undefined;
   next: string | null;
   change: PreviewChange;
+  /** The new route equals the number's route in the other slot (failover = primary). */
+  sameAsOther: boolean;
 }
 
 /** current → new per number, for the preview table. */
-export function previewRows(state: BulkState): PreviewRow[] {
-  return itemsOf(state).map((item) => ({
+export function previewRow(state: BulkState, item: BulkItem): PreviewRow {
+  return {
     number: item.number,
     current: item.before,
     next: state.routeId,
@@ -300,7 +330,12 @@ export function previewRows(state: BulkState): PreviewRow[] {
           : item.before === state.routeId
             ? 'same'
             : 'change',
-  }));
+    sameAsOther: item.other !== undefined && item.other !== null && item.other === state.routeId,
+  };
+}
+
+export function previewRows(state: BulkState): PreviewRow[] {
+  return itemsOf(state).map((item) => previewRow(state, item));
 }
 
 // --- persistence (sessionStorage) -----------------------------------------------------------------
@@ -314,7 +349,6 @@ export function saveSnapshot(
 ): void {
   try {
     if (!itemsOf(state).some((i) => i.attempts > 0)) return;
-    // Only what a revert needs (plus statuses for the results table).
     storage.setItem(STORAGE_KEY, JSON.stringify({ version: 1, state }));
   } catch {
     // Storage full or disabled: the run still works, it just will not survive a reload.
@@ -337,18 +371,18 @@ export function loadSnapshot(storage: Pick<Storage, 'getItem'> = sessionStorage)
     const parsed = JSON.parse(raw) as { version?: number; state?: BulkState };
     if (parsed.version !== 1 || !parsed.state || !Array.isArray(parsed.state.order)) return null;
     const state = parsed.state;
+    // We cannot know whether a request in flight at reload reached Flowroute: a retry reuses its key,
+    // so the proxy replays the real answer instead of sending it again.
     const interrupted: ItemError = {
       message: 'Interrupted by a page reload: the outcome is unknown.',
       status: 0,
-      unknownOutcome: false,
+      unknownOutcome: true,
     };
     const items: Record<string, BulkItem> = {};
     for (const [number, item] of Object.entries(state.items)) {
       let next = item;
-      if (item.status === 'queued' || item.status === 'running')
-        next = { ...next, status: 'failed', error: interrupted };
-      if (item.revert === 'queued' || item.revert === 'running')
-        next = { ...next, revert: 'failed', revertError: interrupted };
+      if (item.status === 'queued') next = { ...next, status: 'failed', error: interrupted };
+      if (item.revert === 'queued') next = { ...next, revert: 'failed', revertError: interrupted };
       items[number] = next;
     }
     const phase: Phase =

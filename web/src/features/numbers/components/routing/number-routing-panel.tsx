@@ -7,7 +7,6 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { RouteForm } from '@/components/route-form';
 import { ErrorState, LoadingState } from '@/components/states';
-import { isApiError } from '@/lib/api';
 import { Can } from '@/lib/auth';
 import { invalidateNumbers, numberQueries, routeOf } from '@/lib/flowroute/numbers';
 import {
@@ -23,6 +22,7 @@ import {
 } from '@/lib/flowroute/routes';
 import { formatNanp } from '@/lib/format';
 import { RouteSelect } from './route-select';
+import { useOnAccount } from './use-on-account';
 import {
   failoverNumberTarget,
   hasBlockingWarning,
@@ -42,20 +42,6 @@ interface ApplyResult {
   server: { primary: SlotRoute | null; failover: SlotRoute | null } | null;
   intended: Partial<Record<RouteSlot, string>>;
   readBackError?: string;
-}
-
-/** Whether `target` is one of this account's numbers: true/false when known, null while unknown. */
-function useOnAccount(target: string | null): boolean | null {
-  const query = useQuery({
-    ...numberQueries.detail(target ?? ''),
-    enabled: target !== null,
-    retry: false,
-    meta: { silent: true },
-  });
-  if (target === null) return null;
-  if (query.isSuccess) return true;
-  if (query.isError && isApiError(query.error) && query.error.status === 404) return false;
-  return null;
 }
 
 export function NumberRoutingPanel({ number }: { number: string }) {
@@ -267,7 +253,11 @@ function RoutingEditor({
         return id === null ? null : { id, route: route ?? null };
       };
       server = { primary: read('primary_route'), failover: read('failover_route') };
-      for (const slot of SLOTS) patchRouteUsage(queryClient, number, slot, server[slot]?.id ?? null);
+      const now = server;
+      patchRouteUsage(
+        queryClient,
+        SLOTS.map((slot) => ({ number, slot, routeId: now[slot]?.id ?? null })),
+      );
     } catch (error) {
       readBackError = changeError(error).message;
     }

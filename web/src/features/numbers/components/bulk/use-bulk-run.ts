@@ -1,0 +1,295 @@
+// Drives the bulk state machine against the API: list the matching numbers, read each one's current
+// route (details, limited concurrency), apply (≤ 4 at once), retry failures, revert to the "before" values.
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import {
+  fetchNumbers,
+  invalidateNumbers,
+  numberQueries,
+  routeOf,
+  type NumberDetail,
+} from '@/lib/flowroute/numbers';
+import {
+  MAX_PAGE,
+  changeError,
+  keyForAttempt,
+  nextOffset,
+  patchRouteUsage,
+  routeLabel,
+  setNumberRoute,
+  slotRelationship,
+  type RouteSlot,
+} from '@/lib/flowroute/routes';
+import {
+  batcher,
+  bulkReducer,
+  clearSnapshot,
+  initialBulkState,
+  loadSnapshot,
+  runPool,
+  saveSnapshot,
+  type BulkState,
+  type ChangeResult,
+  type LoadResult,
+} from './bulk-machine';
+
+export type BulkSelection = { mode: 'some'; numbers: string[] } | { mode: 'all-matching' };
+export type BulkFilters = { starts_with?: string; contains?: string; ends_with?: string };
+
+/** Reading current routes: details through the shared cache/limiter. */
+export const LOAD_CONCURRENCY = 6;
+/** Changes sent at once. */
+export const APPLY_CONCURRENCY = 4;
+
+function otherSlot(slot: RouteSlot): RouteSlot {
+  return slot === 'primary' ? 'failover' : 'primary';
+}
+
+export function useBulkRun() {
+  const queryClient = useQueryClient();
+  const [state, dispatch] = useReducer(bulkReducer, undefined, () => loadSnapshot() ?? initialBulkState);
+  const stateRef = useRef<BulkState>(state);
+  const abortRef = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+  // Persist the "before" values and results whenever a phase starts or ends (not on every batch).
+  useEffect(() => {
+    saveSnapshot(stateRef.current);
+  }, [state.phase]);
+
+  useEffect(() => () => abortRef.current?.abort(), []);
+
+  const readDetail = useCallback(
+    (number: string) => queryClient.fetchQuery({ ...numberQueries.detail(number), staleTime: 0 }),
+    [queryClient],
+  );
+
+  const start = useCallback(
+    async (
+      selection: BulkSelection,
+      filters: BulkFilters,
+      slot: RouteSlot,
+      routeId: string,
+      label: string,
+    ) => {
+      abortRef.current?.abort();
+      const controller = new AbortController();
+      abortRef.current = controller;
+      clearSnapshot();
+      dispatch({ type: 'start', slot, routeId, routeLabel: label });
+
+      const loads = batcher<LoadResult>((results) => dispatch({ type: 'loaded', results }));
+      const load = (numbers: string[]) =>
+        runPool(
+          numbers,
+          LOAD_CONCURRENCY,
+          async (number) => {
+            try {
+              const detail: NumberDetail = await readDetail(number);
+              const current = routeOf(detail, slotRelationship(slot));
+              loads.push({
+                number,
+                before: current.id,
+                beforeLabel: current.id === null ? 'None' : routeLabel(current.route, current.id),
+                other: routeOf(detail, slotRelationship(otherSlot(slot))).id,
+              });
+            } catch (error) {
+              if (!controller.signal.aborted) loads.push({ number, error: changeError(error) });
+            }
+          },
+          controller.signal,
+        );
+
+      try {
+        if (selection.mode === 'some') {
+          dispatch({ type: 'collected', numbers: selection.numbers, done: true });
+          await load(selection.numbers);
+        } else {
+          // Every number matching the list's filters, page by page (200 each), reading details as we go.
+          let offset: number | null = 0;
+          const pending: Promise<void>[] = [];
+          while (offset !== null && !controller.signal.aborted) {
+            const page = await fetchNumbers({ ...filters, limit: MAX_PAGE, offset }, controller.signal);
+            const numbers = page.data.map((n) => n.id);
+            offset = page.data.length > 0 ? nextOffset(page.links) : null;
+            dispatch({ type: 'collected', numbers, done: offset === null });
+            pending.push(load(numbers));
+          }
+          await Promise.all(pending);
+        }
+      } catch (error) {
+        if (!controller.signal.aborted)
+          dispatch({ type: 'collect_failed', message: changeError(error).message });
+      } finally {
+        loads.flush();
+      }
+    },
+    [readDetail],
+  );
+
+  /** Sends the change for `numbers` (all ready ones, or the failed ones on retry). */
+  const apply = useCallback(
+    async (numbers: string[]) => {
+      const current = stateRef.current;
+      const { slot, routeId } = current;
+      if (!routeId || numbers.length === 0) return;
+      const controller = new AbortController();
+      abortRef.current = controller;
+      const queue = numbers.map((number) => {
+        const item = current.items[number];
+        return { number, key: keyForAttempt(item?.status === 'failed' ? item : {}) };
+      });
+      dispatch({ type: 'apply_start', queue, at: new Date().toISOString() });
+      const finished = new Set<string>();
+      const results = batcher<ChangeResult>((batch) => {
+        for (const r of batch) finished.add(r.number);
+        dispatch({ type: 'item_results', results: batch });
+        patchRouteUsage(
+          queryClient,
+          batch.flatMap((r) =>
+            'after' in r && r.after !== undefined ? [{ number: r.number, slot, routeId: r.after }] : [],
+          ),
+        );
+      });
+      await runPool(
+        queue,
+        APPLY_CONCURRENCY,
+        async ({ number, key }) => {
+          try {
+            await setNumberRoute(number, slot, routeId, key, controller.signal);
+          } catch (error) {
+            results.push({ number, error: changeError(error) });
+            return;
+          }
+          // Flowroute said 204: read the number back and record what it reports.
+          try {
+            const after = routeOf(await readDetail(number), slotRelationship(slot)).id;
+            results.push(
+              after === routeId
+                ? { number, after }
+                : {
+                    number,
+                    error: {
+                      message: `Flowroute answered 204 but still reports route ${after ?? 'none'}.`,
+                      status: 204,
+                      unknownOutcome: false,
+                    },
+                  },
+            );
+          } catch {
+            results.push({ number, after: undefined });
+          }
+        },
+        controller.signal,
+      );
+      results.flush();
+      // Anything still queued was stopped before it was sent.
+      const stopped = queue.filter((q) => !finished.has(q.number));
+      if (stopped.length > 0) {
+        dispatch({
+          type: 'item_results',
+          results: stopped.map((q) => ({
+            number: q.number,
+            error: { message: 'Stopped before it was sent.', status: 0, unknownOutcome: false },
+          })),
+        });
+      }
+      void invalidateNumbers(queryClient);
+      dispatch({ type: 'apply_done' });
+    },
+    [queryClient, readDetail],
+  );
+
+  /** Puts the saved "before" route back on `numbers`. */
+  const revert = useCallback(
+    async (numbers: string[]) => {
+      const current = stateRef.current;
+      const { slot } = current;
+      const controller = new AbortController();
+      abortRef.current = controller;
+      const queue = numbers.flatMap((number) => {
+        const item = current.items[number];
+        if (!item || typeof item.before !== 'string') return [];
+        return [
+          {
+            number,
+            before: item.before,
+            key: keyForAttempt(
+              item.revert === 'failed' ? { key: item.revertKey, error: item.revertError } : {},
+            ),
+          },
+        ];
+      });
+      if (queue.length === 0) return;
+      dispatch({ type: 'revert_start', queue });
+      const finished = new Set<string>();
+      const results = batcher<ChangeResult>((batch) => {
+        for (const r of batch) finished.add(r.number);
+        dispatch({ type: 'revert_results', results: batch });
+        patchRouteUsage(
+          queryClient,
+          batch.flatMap((r) =>
+            'after' in r && r.after !== undefined ? [{ number: r.number, slot, routeId: r.after }] : [],
+          ),
+        );
+      });
+      await runPool(
+        queue,
+        APPLY_CONCURRENCY,
+        async ({ number, before, key }) => {
+          try {
+            await setNumberRoute(number, slot, before, key, controller.signal);
+          } catch (error) {
+            results.push({ number, error: changeError(error) });
+            return;
+          }
+          try {
+            const after = routeOf(await readDetail(number), slotRelationship(slot)).id;
+            results.push(
+              after === before
+                ? { number, after }
+                : {
+                    number,
+                    error: {
+                      message: `Flowroute answered 204 but reports route ${after ?? 'none'}.`,
+                      status: 204,
+                      unknownOutcome: false,
+                    },
+                  },
+            );
+          } catch {
+            results.push({ number, after: undefined });
+          }
+        },
+        controller.signal,
+      );
+      results.flush();
+      const stopped = queue.filter((q) => !finished.has(q.number));
+      if (stopped.length > 0) {
+        dispatch({
+          type: 'revert_results',
+          results: stopped.map((q) => ({
+            number: q.number,
+            error: { message: 'Stopped before it was sent.', status: 0, unknownOutcome: false },
+          })),
+        });
+      }
+      void invalidateNumbers(queryClient);
+      dispatch({ type: 'revert_done' });
+    },
+    [queryClient, readDetail],
+  );
+
+  const stop = useCallback(() => abortRef.current?.abort(), []);
+
+  /** Forget the run (and its saved "before" values). */
+  const reset = useCallback(() => {
+    abortRef.current?.abort();
+    clearSnapshot();
+    dispatch({ type: 'reset' });
+  }, []);
+
+  return { state, start, apply, revert, stop, reset };
+}
