@@ -168,6 +168,11 @@ export type PurchaseResult =
       kind: 'unavailable' | 'in_flight' | 'session' | 'forbidden' | 'network' | 'rejected';
       reason: string;
       proxyError: string | null;
+      /**
+       * The proxy keeps this answer for the key (Flowroute answered, or the answer was lost on the way back):
+       * sending the same key again only replays it. False when nothing reached Flowroute (key released).
+       */
+      keySpent: boolean;
     };
 
 const PURCHASE_BODY = {};
@@ -206,25 +211,40 @@ export async function purchaseNumber(
 }
 
 export function classifyPurchaseError(error: ApiError): Extract<PurchaseResult, { ok: false }> {
-  const base = { ok: false as const, status: error.status, proxyError: error.proxyError };
+  // Proxy refusals (session, role, CSRF, Flowroute unreachable…) release the key; Flowroute's own answers and
+  // "outcome unknown" are stored by the proxy and replayed for the same key. Status 0 = no answer at all.
+  const keySpent =
+    error.status !== 0 && (error.proxyError === null || error.proxyError === 'outcome_unknown');
+  const base = { ok: false as const, status: error.status, proxyError: error.proxyError, keySpent };
   if (error.kind === 'unauthenticated') {
     return { ...base, kind: 'session', reason: 'Your session has ended. Sign in again, then retry.' };
   }
   if (error.kind === 'forbidden') {
     return { ...base, kind: 'forbidden', reason: 'Only admins can buy numbers.' };
   }
-  if (error.status === 409 && error.fromProxy) {
+  if (error.status === 409) {
     return { ...base, kind: 'in_flight', reason: 'This purchase is still being processed.' };
   }
   if (error.status === 404 && !error.fromProxy) {
     return { ...base, kind: 'unavailable', reason: 'No longer available — someone else bought it.' };
   }
   if (error.kind === 'network' || error.kind === 'upstream_unavailable' || error.status >= 500) {
-    return {
-      ...base,
-      kind: 'network',
-      reason: `${error.message} The outcome is unknown; retrying is safe (it cannot buy the number twice).`,
-    };
+    return { ...base, kind: 'network', reason: error.message };
   }
   return { ...base, kind: 'rejected', reason: error.message };
+}
+
+/**
+ * Is the number on our account now? true / false, or null when we cannot tell (network, 5xx). Used to
+ * settle lost answers ("did that purchase happen?") before anything is sent again.
+ */
+export async function isOnAccount(number: string, signal?: AbortSignal): Promise<boolean | null> {
+  try {
+    await getJson(`/api/v2/numbers/${encodeURIComponent(number)}`, { signal });
+    return true;
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    const apiError = toApiError(error);
+    return apiError.status === 404 && !apiError.fromProxy ? false : null;
+  }
 }

@@ -159,6 +159,7 @@ describe('commit and run transitions', () => {
       reason: 'No longer available — someone else bought it.',
       http_status: 404,
       unavailable: true,
+      key_spent: true,
     });
     state = stopRun(state, 'Stopped');
     expect(runProgress(state)).toMatchObject({ total: 3, done: 3, bought: 1, failed: 1, notAttempted: 1 });

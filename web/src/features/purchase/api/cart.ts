@@ -4,7 +4,14 @@ import { toCents } from './money';
 
 /** Where a committed cart item stands. Absent = still just "in the cart". */
 export type ItemOutcome =
-  | { status: 'queued' }
+  | {
+      status: 'queued';
+      /**
+       * Retrying an answer the proxy has stored for this key would only replay it: first check whether the
+       * number is on the account already, and only if not, send again under a fresh key.
+       */
+      verify_first?: boolean;
+    }
   | { status: 'in_flight'; started_at: string }
   | { status: 'bought'; at: string; warning: string | null; replayed: boolean }
   | {
@@ -14,6 +21,8 @@ export type ItemOutcome =
       http_status: number;
       /** The number is gone from the inventory: retrying cannot help, drop it. */
       unavailable: boolean;
+      /** The proxy stored this answer under the item's key (see PurchaseResult.keySpent). */
+      key_spent: boolean;
     }
   | { status: 'not_attempted'; reason: string };
 
@@ -206,7 +215,12 @@ export function requeue(
   const wanted = new Set(numbers);
   const items = state.items.map((item): CartItem => {
     if (!wanted.has(item.number) || isBought(item)) return item;
-    return { ...item, idempotency_key: item.idempotency_key ?? newKey(), outcome: { status: 'queued' } };
+    const spent = item.outcome?.status === 'failed' && item.outcome.key_spent;
+    return {
+      ...item,
+      idempotency_key: item.idempotency_key ?? newKey(),
+      outcome: spent ? { status: 'queued', verify_first: true } : { status: 'queued' },
+    };
   });
   const previous = state.run;
   const runNumbers = previous ? [...previous.numbers] : [];
@@ -221,6 +235,16 @@ export function requeue(
       started_at: previous?.started_at ?? new Date().toISOString(),
       numbers: runNumbers,
     },
+  };
+}
+
+/** Replaces an item's key (only after checking that its last, stored attempt did not buy the number). */
+export function rotateKey(state: CartState, number: string, key: string): CartState {
+  return {
+    ...state,
+    items: state.items.map((item) =>
+      item.number === number ? { ...item, idempotency_key: key, outcome: { status: 'queued' } } : item,
+    ),
   };
 }
 

@@ -78,7 +78,14 @@ describe('purchase runner', () => {
       (keysSeen[number] ??= []).push(key);
       if (number === numbers[1] && failOnce) {
         failOnce = false;
-        return { ok: false, status: 500, kind: 'rejected', reason: 'Flowroute said no', proxyError: null };
+        return {
+          ok: false,
+          status: 500,
+          kind: 'rejected',
+          reason: 'Flowroute said no',
+          proxyError: null,
+          keySpent: true,
+        };
       }
       return ok;
     });
@@ -99,7 +106,14 @@ describe('purchase runner', () => {
       numbers,
       deps(async (number) =>
         number === numbers[2]
-          ? { ok: false, status: 404, kind: 'unavailable', reason: 'No longer available', proxyError: null }
+          ? {
+              ok: false,
+              status: 404,
+              kind: 'unavailable',
+              reason: 'No longer available',
+              proxyError: null,
+              keySpent: true,
+            }
           : ok,
       ),
     );
@@ -111,7 +125,9 @@ describe('purchase runner', () => {
     let n = 0;
     const d = deps(async () => {
       n += 1;
-      return n === 1 ? { ok: false, status: 409, kind: 'in_flight', reason: 'busy', proxyError: 'x' } : ok;
+      return n === 1
+        ? { ok: false, status: 409, kind: 'in_flight', reason: 'busy', proxyError: 'x', keySpent: false }
+        : ok;
     });
     startPurchase([numbers[0]!], d);
     await idle();
@@ -131,6 +147,7 @@ describe('purchase runner', () => {
             kind: 'session',
             reason: 'Sign in again',
             proxyError: 'unauthenticated',
+            keySpent: false,
           };
         },
         { concurrency: 1 },
@@ -168,5 +185,85 @@ describe('purchase runner', () => {
       [numbers[2], 'saved-2'],
     ]);
     expect(runProgress(getCart())).toMatchObject({ total: 3, bought: 3 });
+  });
+
+  it('retrying a stored failure: checks the account first, then sends under a new key saved beforehand', async () => {
+    const sent: Array<[string, string]> = [];
+    let fail = true;
+    const d = deps(
+      async (number, key) => {
+        sent.push([number, key]);
+        if (fail)
+          return {
+            ok: false,
+            status: 500,
+            kind: 'network',
+            reason: 'Flowroute 500',
+            proxyError: null,
+            keySpent: true,
+          };
+        const raw = window.localStorage.getItem('flowroute-ops.cart.v1') ?? '';
+        expect(raw).toContain(key);
+        return ok;
+      },
+      { isOwned: async () => false, concurrency: 1 },
+    );
+    startPurchase([numbers[0]!], d);
+    await idle();
+    const first = sent[0]![1];
+    expect(getCart().items[0]?.outcome).toMatchObject({ status: 'failed', key_spent: true });
+    fail = false;
+    retryPurchase([numbers[0]!], d);
+    await idle();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]![1]).not.toBe(first);
+    expect(getCart().items[0]?.idempotency_key).toBe(sent[1]![1]);
+    expect(getCart().items[0]?.outcome?.status).toBe('bought');
+  });
+
+  it('retrying a stored failure when the number is already ours sends nothing', async () => {
+    const sent: string[] = [];
+    let ownedNow = false;
+    const d = deps(
+      async (number) => {
+        sent.push(number);
+        return {
+          ok: false,
+          status: 502,
+          kind: 'network',
+          reason: 'lost',
+          proxyError: 'outcome_unknown',
+          keySpent: true,
+        };
+      },
+      { isOwned: async () => ownedNow },
+    );
+    startPurchase([numbers[0]!], d);
+    await idle();
+    expect(getCart().items[0]?.outcome?.status).toBe('failed');
+    ownedNow = true;
+    retryPurchase([numbers[0]!], d);
+    await idle();
+    expect(sent).toHaveLength(1);
+    expect(getCart().items[0]?.outcome).toMatchObject({ status: 'bought', replayed: true });
+  });
+
+  it('a 404 for a number that is on the account is reported as already ours', async () => {
+    startPurchase(
+      [numbers[0]!],
+      deps(
+        async () => ({
+          ok: false,
+          status: 404,
+          kind: 'unavailable',
+          reason: 'gone',
+          proxyError: null,
+          keySpent: true,
+        }),
+        { isOwned: async () => true },
+      ),
+    );
+    await idle();
+    expect(getCart().items[0]?.outcome).toMatchObject({ status: 'bought' });
   });
 });

@@ -7,6 +7,7 @@ import {
   commit,
   finishRun,
   requeue,
+  rotateKey,
   setOutcome,
   stopRun,
   unfinished,
@@ -17,6 +18,8 @@ import { getCart, updateCart } from './cart-store';
 
 export interface RunnerDeps {
   purchase: (number: string, idempotencyKey: string) => Promise<PurchaseResult>;
+  /** GET the number on the account: true / false / null (cannot tell). */
+  isOwned?: (number: string) => Promise<boolean | null>;
   newKey: () => string;
   /** Called once per run when it ends (e.g. to refresh the account's number list). */
   onFinished?: (summary: { bought: string[] }) => void;
@@ -74,13 +77,19 @@ async function attempt(item: CartItem, deps: RunnerDeps): Promise<PurchaseResult
       await sleep(Math.min(500 * inFlight, 2000));
       continue;
     }
-    if (result.kind === 'network' && network < NETWORK_RETRIES) {
+    // Only when the key was released (nothing reached Flowroute) or no answer came at all: a stored answer
+    // would just be replayed.
+    if (result.kind === 'network' && !result.keySpent && network < NETWORK_RETRIES) {
       network += 1;
       await sleep(600 * network);
       continue;
     }
     return result;
   }
+}
+
+function boughtAlready(): ItemOutcome {
+  return { status: 'bought', at: new Date().toISOString(), warning: ALREADY_OWNED, replayed: true };
 }
 
 function outcomeOf(result: PurchaseResult, now: Date): ItemOutcome {
@@ -93,7 +102,19 @@ function outcomeOf(result: PurchaseResult, now: Date): ItemOutcome {
     reason: result.reason,
     http_status: result.status,
     unavailable: result.kind === 'unavailable',
+    key_spent: result.keySpent,
   };
+}
+
+const ALREADY_OWNED = 'It is already on your account (an earlier attempt went through).';
+
+async function owned(number: string, deps: RunnerDeps): Promise<boolean | null> {
+  if (!deps.isOwned) return null;
+  try {
+    return await deps.isOwned(number);
+  } catch {
+    return null;
+  }
 }
 
 async function drain(deps: RunnerDeps): Promise<void> {
@@ -108,13 +129,28 @@ async function drain(deps: RunnerDeps): Promise<void> {
         (item) => item.outcome?.status === 'queued' && item.idempotency_key && !claimed.has(item.number),
       );
       if (!next) return;
-      claimed.add(next.number);
-      updateCart((s) =>
-        setOutcome(s, next.number, { status: 'in_flight', started_at: new Date().toISOString() }),
-      );
+      const number = next.number;
+      claimed.add(number);
+      const flying = (): ItemOutcome => ({ status: 'in_flight', started_at: new Date().toISOString() });
+      updateCart((s) => setOutcome(s, number, flying()));
+      let item: CartItem = next;
+      if (next.outcome?.status === 'queued' && next.outcome.verify_first) {
+        const mine = await owned(number, deps);
+        if (mine === true) {
+          updateCart((s) => setOutcome(s, number, boughtAlready()));
+          bought.push(number);
+          continue;
+        }
+        if (mine === false) {
+          // The stored attempt did not buy it: this retry is a new attempt with its own key (stored first).
+          const key = deps.newKey();
+          updateCart((s) => setOutcome(rotateKey(s, number, key), number, flying()));
+          item = { ...next, idempotency_key: key };
+        }
+      }
       let result: PurchaseResult;
       try {
-        result = await attempt(next, deps);
+        result = await attempt(item, deps);
       } catch (error) {
         result = {
           ok: false,
@@ -122,11 +158,21 @@ async function drain(deps: RunnerDeps): Promise<void> {
           kind: 'network',
           reason: error instanceof Error ? error.message : 'Unexpected error.',
           proxyError: null,
+          keySpent: false,
         };
       }
-      updateCart((s) => setOutcome(s, next.number, outcomeOf(result, new Date())));
-      if (result.ok) bought.push(next.number);
-      else if (result.kind === 'session' || result.kind === 'forbidden') stopReason ??= result.reason;
+      // "Not found" or a lost answer: maybe it is ours already (an earlier attempt, a colleague).
+      if (!result.ok && (result.kind === 'unavailable' || (result.kind === 'network' && result.keySpent))) {
+        if ((await owned(number, deps)) === true) {
+          updateCart((s) => setOutcome(s, number, boughtAlready()));
+          bought.push(number);
+          continue;
+        }
+      }
+      const final = result;
+      updateCart((s) => setOutcome(s, number, outcomeOf(final, new Date())));
+      if (final.ok) bought.push(number);
+      else if (final.kind === 'session' || final.kind === 'forbidden') stopReason ??= final.reason;
     }
   };
 

@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { newIdempotencyKey } from '@/lib/api';
 import { formatNanp } from '@/lib/format';
 import { numberQueries } from '@/lib/flowroute/numbers';
-import { availableQueries, purchaseNumber } from '@/lib/flowroute/purchase';
+import { availableQueries, isOnAccount, purchaseNumber } from '@/lib/flowroute/purchase';
 import {
   resumePurchase,
   retryPurchase,
@@ -19,6 +19,7 @@ import {
 export function purchaseDeps(queryClient: QueryClient): RunnerDeps {
   return {
     purchase: (number, key) => purchaseNumber(number, key),
+    isOwned: (number) => isOnAccount(number),
     newKey: newIdempotencyKey,
     concurrency: 2,
     onFinished: ({ bought }) => {
