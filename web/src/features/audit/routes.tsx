@@ -1,14 +1,9 @@
-// Placeholder written by the shell owner so the router has this feature's entry; the feature owner replaces it.
+// Routes of the audit feature (admin only; the proxy refuses others with 403). Pages load lazily.
 import type { RouteObject } from 'react-router';
 
 export const routes: RouteObject[] = [
   {
     path: '/admin/audit',
-    lazy: async () => {
-      const { PageHeader } = await import('@/components/page-header');
-      return {
-        Component: () => <PageHeader title="Audit log" description="This section is being built." />,
-      };
-    },
+    lazy: async () => ({ Component: (await import('./pages/audit-page')).AuditPage }),
   },
 ];

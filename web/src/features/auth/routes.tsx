@@ -1,11 +1,9 @@
-// Routes of the auth feature; the app router picks this file up. /login lives outside the app shell.
+// Routes of the auth feature; the app router puts them outside the signed-in shell. Pages load lazily.
 import type { RouteObject } from 'react-router';
-import { SignInPage } from './pages/sign-in-page';
 
 export const routes: RouteObject[] = [
   {
     path: '/login',
-    element: <SignInPage />,
-    handle: { public: true, shell: false, title: 'Sign in' },
+    lazy: async () => ({ Component: (await import('./pages/sign-in-page')).SignInPage }),
   },
 ];

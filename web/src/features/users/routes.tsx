@@ -1,11 +1,9 @@
-// Routes of the staff feature (admin only); the app router picks this file up.
+// Routes of the staff feature (admin only; the proxy refuses others with 403). Pages load lazily.
 import type { RouteObject } from 'react-router';
-import { StaffPage } from './pages/staff-page';
 
 export const routes: RouteObject[] = [
   {
     path: '/admin/staff',
-    element: <StaffPage />,
-    handle: { role: 'admin', title: 'Staff', nav: { label: 'Staff', group: 'admin' } },
+    lazy: async () => ({ Component: (await import('./pages/staff-page')).StaffPage }),
   },
 ];

@@ -1,8 +1,8 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { routes } from '../routes';
 import { json, renderRoutes, stubFetch } from '../test-utils';
+import { SignInPage } from './sign-in-page';
 
 let restore: (() => void) | null = null;
 afterEach(() => {
@@ -18,7 +18,7 @@ const unauthenticated = () =>
 
 function appRoutes() {
   return [
-    ...routes,
+    { path: '/login', element: <SignInPage /> },
     { path: '/numbers', element: <p>numbers screen</p> },
     { path: '/messages', element: <p>messages screen</p> },
   ];
@@ -37,7 +37,7 @@ function serve(mode: 'demo' | 'live') {
 }
 
 async function signIn() {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   await user.type(await screen.findByLabelText(/username/i), 'demo');
   await user.type(screen.getByLabelText(/^password/i), 'secret-demo');
   await user.click(screen.getByRole('button', { name: /sign in/i }));

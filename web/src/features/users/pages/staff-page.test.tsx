@@ -1,8 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { routes } from '../routes';
 import { json, renderRoutes, stubFetch } from '../test-utils';
+import { StaffPage } from './staff-page';
+
+const routes = [{ path: '/admin/staff', element: <StaffPage /> }];
 
 let restore: (() => void) | null = null;
 afterEach(() => {
@@ -52,7 +54,7 @@ const base: U[] = [
   { id: 'o1', username: 'otto', role: 'operator', disabled: true, createdAt: at, updatedAt: at },
 ];
 
-describe('StaffPage', () => {
+describe('StaffPage', { timeout: 20_000 }, () => {
   it('lists accounts with role and status, marks the signed-in admin, filters from the URL', async () => {
     serve(base);
     renderRoutes(routes, '/admin/staff');
@@ -64,7 +66,7 @@ describe('StaffPage', () => {
       expect(within(screen.getByTestId('staff-row-root')).getByText('you')).toBeInTheDocument(),
     );
 
-    await userEvent.setup().type(screen.getByLabelText('Find by username'), 'ot');
+    await userEvent.setup({ delay: null }).type(screen.getByLabelText('Find by username'), 'ot');
     await waitFor(() => expect(screen.queryByTestId('staff-row-vera')).not.toBeInTheDocument());
     expect(screen.getByTestId('staff-row-otto')).toBeInTheDocument();
   });
@@ -72,7 +74,7 @@ describe('StaffPage', () => {
   it('adds a staff member: validates, posts username/role/password, refreshes the list', async () => {
     const stub = serve(base);
     renderRoutes(routes, '/admin/staff');
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await screen.findByTestId('staff-row-vera');
     await user.click(screen.getByRole('button', { name: 'Add staff member' }));
     const dialog = await screen.findByRole('dialog');
@@ -87,7 +89,8 @@ describe('StaffPage', () => {
     await user.type(within(dialog).getByLabelText(/^username/i), 'Olga');
     await user.click(within(dialog).getByLabelText(/^operator/i));
     await user.clear(within(dialog).getByLabelText(/initial password/i));
-    await user.type(within(dialog).getByLabelText(/initial password/i), 'tqvm-Zhkr-wpx3-bnsa');
+    await user.click(within(dialog).getByLabelText(/initial password/i));
+    await user.paste('tqvm-Zhkr-wpx3-bnsa');
     expect(within(dialog).getByTestId('password-strength')).toHaveTextContent('Strength: Good');
     await user.click(within(dialog).getByRole('button', { name: 'Add staff member' }));
 
@@ -116,7 +119,7 @@ describe('StaffPage', () => {
         : null,
     );
     renderRoutes(routes, '/admin/staff');
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await screen.findByTestId('staff-row-vera');
     await user.click(screen.getByRole('button', { name: 'Add staff member' }));
     const dialog = await screen.findByRole('dialog');
@@ -130,7 +133,7 @@ describe('StaffPage', () => {
   it('disables an account only after confirming, with a PATCH {disabled:true}', async () => {
     const stub = serve(base);
     renderRoutes(routes, '/admin/staff');
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await screen.findByTestId('staff-row-vera');
     await user.click(screen.getByRole('button', { name: 'Actions for vera' }));
     await user.click(await screen.findByRole('menuitem', { name: /disable account/i }));
@@ -156,7 +159,7 @@ describe('StaffPage', () => {
         : null,
     );
     renderRoutes(routes, '/admin/staff');
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await waitFor(() =>
       expect(within(screen.getByTestId('staff-row-root')).getByText('you')).toBeInTheDocument(),
     );

@@ -1,0 +1,111 @@
+// /admin/audit: the audit log for admins — filters and page in the URL, detail drawer, CSV export, chain check.
+import { Button, Paper, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
+import { PageHeader } from '@/components/page-header';
+import { Pager } from '@/components/pager';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { viewerTimeZone } from '@/lib/format';
+import { auditCsvUrl, auditQueries } from '../api/audit-queries';
+import {
+  AUDIT_PAGE_SIZES,
+  hasFilters,
+  readAuditSearch,
+  toAuditFilters,
+  toListParams,
+  writeAuditSearch,
+  type AuditSearch,
+} from '../api/audit-search';
+import { AuditDetailDrawer } from '../components/audit-detail-drawer';
+import { AuditFiltersForm, type FilterValues } from '../components/audit-filters-form';
+import { AuditTable } from '../components/audit-table';
+import { VerifyChainButton, VerifyChainResult } from '../components/verify-chain';
+
+export function AuditPage() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const search = readAuditSearch(searchParams);
+  const list = useQuery(auditQueries.list(toListParams(search)));
+  const verify = useQuery(auditQueries.verify());
+  const filters = toAuditFilters(search);
+
+  const update = (changes: Partial<AuditSearch>, replace = false) =>
+    setSearchParams((prev) => writeAuditSearch(prev, changes), { replace, preventScrollReset: true });
+  const open = (id: string) => update({ id });
+
+  const filterValues: FilterValues = {
+    who: search.who,
+    what: search.what,
+    from: search.from,
+    to: search.to,
+    number: search.number,
+    ip: search.ip,
+    result: search.result,
+  };
+  const items = list.data?.items ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description={`Every change made through the dashboard (intent before it reaches Flowroute, outcome after), every sign-in and every staff change; newest first. Times in ${viewerTimeZone()}.`}
+        actions={
+          <>
+            <VerifyChainButton verify={verify} />
+            <Button component="a" href={auditCsvUrl(filters)} download variant="default">
+              Export CSV
+            </Button>
+          </>
+        }
+      />
+      <Stack gap="md">
+        <VerifyChainResult verify={verify} onOpenRecord={open} />
+        <Paper withBorder radius="md" p="md">
+          {/* Re-mount when the URL's filters change (back/forward, Clear) so the form shows them. */}
+          <AuditFiltersForm
+            key={JSON.stringify(filterValues)}
+            initial={filterValues}
+            onApply={(values) => update(values)}
+          />
+        </Paper>
+        <Paper withBorder radius="md" p="md">
+          {list.isPending ? (
+            <LoadingState rows={8} label="Loading audit records" />
+          ) : list.isError ? (
+            <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+          ) : items.length === 0 && search.offset === 0 ? (
+            <EmptyState title={hasFilters(search) ? 'Nothing matches these filters' : 'No audit records yet'}>
+              {hasFilters(search)
+                ? 'Widen the date range or clear a filter.'
+                : 'Sign-ins, changes and staff updates appear here as they happen.'}
+            </EmptyState>
+          ) : (
+            <Stack gap="xs">
+              <AuditTable
+                entries={items}
+                selectedId={search.id || null}
+                onOpen={open}
+                caption={`Audit records ${search.offset + 1}–${search.offset + items.length}, newest first`}
+              />
+              {list.isPlaceholderData ? (
+                <Text size="xs" c="dimmed" aria-live="polite">
+                  Updating…
+                </Text>
+              ) : null}
+            </Stack>
+          )}
+          <Pager
+            limit={search.limit}
+            offset={search.offset}
+            count={items.length}
+            nextOffset={list.data?.nextOffset ?? null}
+            loading={list.isFetching}
+            pageSizes={AUDIT_PAGE_SIZES}
+            itemLabel="records"
+            onChange={({ limit, offset }) => update({ limit, offset: limit !== search.limit ? 0 : offset })}
+          />
+        </Paper>
+      </Stack>
+      <AuditDetailDrawer id={search.id || null} onClose={() => update({ id: '' }, true)} />
+    </>
+  );
+}
