@@ -65,7 +65,7 @@ describe('POST /v2.1/messages', () => {
     expect(mdr.data.attributes.direction).toBe('outbound');
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, number, string]>([
     [{ from: undefined, to: '12065550101', body: 'x' }, 422, 'missing from'],
     [{ from: '12065550100', to: '12065550101', body: 'x' }, 403, 'from not on the account'],
     [{ to: '2065550101', body: 'x' }, 422, '10-digit to'],
