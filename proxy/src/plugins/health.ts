@@ -19,6 +19,11 @@ export default fp(
   async function health(app: FastifyInstance) {
     const readiness: Readiness = { shuttingDown: false, checks: [] };
     app.decorate('readiness', readiness);
+    // While draining, answers close their connection so kept-alive clients cannot hold the shutdown open.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (readiness.shuttingDown) reply.header('connection', 'close');
+      return payload;
+    });
     // Fixed paths with no parameters: they are never a way around auth to anything else, and never call Flowroute.
     app.get('/livez', { exposeHeadRoute: false, logLevel: 'warn' }, async (_request, reply) => {
       reply.header('cache-control', 'no-store');

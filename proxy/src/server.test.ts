@@ -1,0 +1,88 @@
+// server.ts: demo mode embeds the emulator; shutdown drains requests in flight; bad config exits 1 with a message.
+import { spawnSync } from 'node:child_process';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { LogCapture, testAuth } from '../test/harness';
+import { makeConfig } from './config';
+import { startServer } from './server';
+
+describe('startServer', () => {
+  it('demo mode: starts the emulator with fresh keys, logs one clear line, serves /api through it, shuts down cleanly', async () => {
+    const logs = new LogCapture();
+    const running = await startServer(
+      makeConfig({ port: 0, mode: 'demo', logLevel: 'info', staticDir: '/nonexistent' }),
+      { auth: testAuth, logStream: logs },
+    );
+    try {
+      expect(running.emulator).not.toBeNull();
+      expect(running.config.upstream?.baseUrl).toBe(running.emulator!.url);
+      expect(logs.text).toContain(
+        'Demo mode: no Flowroute keys set; using the embedded Flowroute emulator at http://127.0.0.1:',
+      );
+      expect(logs.text).not.toContain(running.config.upstream!.secretKey);
+      const res = await request(`${running.url}/api/v2/numbers?limit=1`, {
+        headers: { 'x-test-role': 'viewer' },
+      });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+
+      // A slow request in flight when shutdown starts still completes.
+      await request(`${running.emulator!.url}/__emulator/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ method: 'GET', path: '^/v2/routes$', fault: 'latency', ms: 500 }),
+      }).then((r) => r.body.dump());
+      const inFlight = request(`${running.url}/api/v2/routes`, { headers: { 'x-test-role': 'viewer' } });
+      await new Promise((r) => setTimeout(r, 100));
+      const closing = running.close();
+      expect(running.app.readiness.shuttingDown).toBe(true);
+      const done = await inFlight;
+      expect(done.statusCode).toBe(200);
+      await done.body.dump();
+      await closing;
+      await expect(request(`${running.url}/livez`)).rejects.toThrow();
+      await expect(request(`${running.emulator!.url}/__emulator/stats`)).rejects.toThrow();
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('live mode: logs the base URL and never a key', async () => {
+    const logs = new LogCapture();
+    const running = await startServer(
+      makeConfig({
+        port: 0,
+        mode: 'live',
+        upstream: {
+          baseUrl: 'https://api.flowroute.com',
+          accessKey: 'acc-canary-1',
+          secretKey: 'sec-canary-1',
+        },
+        staticDir: '/nonexistent',
+      }),
+      { logStream: logs },
+    );
+    await running.close();
+    expect(running.emulator).toBeNull();
+    expect(logs.text).toContain('Live mode: forwarding to Flowroute at https://api.flowroute.com');
+    expect(logs.text).not.toContain('sec-canary-1');
+  });
+});
+
+describe('server.ts as a process', () => {
+  it('exits 1 with a message that says what to fix on misconfiguration', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'proxy/src/server.ts'], {
+      env: {
+        ...process.env,
+        FLOWROUTE_ACCESS_KEY: 'only-the-access-key',
+        FLOWROUTE_SECRET_KEY: '',
+        FLOWROUTE_SECRET_KEY_FILE: '',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'Configuration error: FLOWROUTE_ACCESS_KEY is set but FLOWROUTE_SECRET_KEY (or FLOWROUTE_SECRET_KEY_FILE) is not',
+    );
+  });
+});
