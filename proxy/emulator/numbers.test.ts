@@ -246,12 +246,13 @@ describe('large seed', () => {
     const started = Date.now();
     const big = await startTestEmulator({ seed: 'large' });
     try {
-      expect(Date.now() - started).toBeLessThan(10_000);
-      expect(big.em.state.numbers.size).toBeGreaterThanOrEqual(10_000);
+      // Generous bound: CI runs many test files at once; alone it starts in about 1–2 s.
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(big.em.state.numbers.size).toBe(10_000);
       expect(big.em.state.mdrs.length).toBe(100_000);
       let t0 = Date.now();
       const deep = await big.call('GET', '/v2/numbers?limit=200&offset=9900');
-      expect(deep.json.data.length).toBe(102);
+      expect(deep.json.data.length).toBe(100);
       expect(deep.json.links.next).toBeUndefined();
       expect(Date.now() - t0).toBeLessThan(1000);
       t0 = Date.now();

@@ -31,10 +31,7 @@ export function createRng(seed: number): Rng {
     chance: (p) => next() < p,
     hex: (length) => {
       let out = '';
-      while (out.length < length)
-        out += Math.floor(next() * 0x10000)
-          .toString(16)
-          .padStart(4, '0');
+      while (out.length < length) out += ((next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
       return out.slice(0, length);
     },
   };

@@ -136,7 +136,8 @@ function buildNumbers(
   routes: RouteRecord[],
   rng: Rng,
 ): AccountNumber[] {
-  const target = kind === 'large' ? 10_000 : 38;
+  // Plus two toll-free numbers below: 40 in the default account, 10,000 in the large one.
+  const target = kind === 'large' ? 9_998 : 38;
   const exchanges = inventory.accountExchanges;
   // The default account is concentrated in a handful of states, as a real small business would be.
   const pool =
