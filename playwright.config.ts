@@ -1,5 +1,7 @@
 // Playwright: browser tests in Debian's Chromium against the production build, served by the real proxy in
 // demo mode with the embedded emulator (its control API on E2E_EMULATOR_PORT so tests can inject faults).
+// Several engineers running e2e at once: give each run its own ports, e.g.
+//   E2E_PORT=9480 E2E_EMULATOR_PORT=9481 npx playwright test e2e/specs/numbers.spec.ts
 import { defineConfig, devices } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8180);
@@ -14,7 +16,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: `test-results/${E2E_PORT}`,
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
     trace: 'retain-on-failure',
@@ -44,7 +46,7 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh database per run; the proxy serves dist/ (build first: `npm run build`).
-    command: 'rm -rf .data/e2e && node build/proxy/server.js',
+    command: `rm -rf .data/e2e-${E2E_PORT} && node build/proxy/server.js`,
     url: `http://localhost:${E2E_PORT}/livez`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -55,7 +57,7 @@ export default defineConfig({
       HOST: '127.0.0.1',
       EMULATOR_PORT: String(E2E_EMULATOR_PORT),
       DEMO_PASSWORD: E2E_DEMO_PASSWORD,
-      DATA_DIR: '.data/e2e',
+      DATA_DIR: `.data/e2e-${E2E_PORT}`,
       LOG_LEVEL: 'warn',
       FLOWROUTE_ACCESS_KEY: '',
       FLOWROUTE_SECRET_KEY: '',
