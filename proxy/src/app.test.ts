@@ -569,3 +569,50 @@ describe('secrets', () => {
     expect(JSON.stringify(lines)).not.toContain('SESSION-SECRET');
   });
 });
+
+describe('CORS (CORS_ORIGINS)', () => {
+  it('is off by default: no CORS headers, preflight is a 404/405', async () => {
+    const res = await call({
+      method: 'OPTIONS',
+      url: '/api/v2/numbers',
+      headers: { origin: 'https://ops.example.com', 'access-control-request-method': 'GET' },
+    });
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect([404, 405]).toContain(res.statusCode);
+  });
+
+  it('allows exactly the configured origins, with credentials', async () => {
+    const s = await buildTestApp(stub.url, { corsOrigins: ['https://ops.example.com'] });
+    try {
+      const pre = await s.app.inject({
+        method: 'OPTIONS',
+        url: '/api/v2/numbers/12065550100',
+        headers: {
+          origin: 'https://ops.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, idempotency-key, x-csrf',
+        },
+      });
+      expect(pre.statusCode).toBe(204);
+      expect(pre.headers['access-control-allow-origin']).toBe('https://ops.example.com');
+      expect(pre.headers['access-control-allow-credentials']).toBe('true');
+      expect(pre.headers['access-control-allow-headers']).toContain('idempotency-key');
+      const get = await s.app.inject({
+        method: 'GET',
+        url: '/api/v2/numbers',
+        headers: { ...as('viewer'), origin: 'https://ops.example.com' },
+      });
+      expect(get.headers['access-control-allow-origin']).toBe('https://ops.example.com');
+      expect(get.headers['access-control-expose-headers']).toContain('x-proxy-error');
+      const evil = await s.app.inject({
+        method: 'GET',
+        url: '/api/v2/numbers',
+        headers: { ...as('viewer'), origin: 'https://evil.example' },
+      });
+      expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+      expect(evil.headers.vary).toContain('Origin');
+    } finally {
+      await s.app.close();
+    }
+  });
+});

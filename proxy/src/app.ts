@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync }
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import accessLog from './plugins/access-log';
+import cors from './plugins/cors';
 import errors from './plugins/errors';
 import forwarder from './plugins/forwarder';
 import health from './plugins/health';
@@ -85,6 +86,7 @@ export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<Fa
   await app.register(errors);
   await app.register(accessLog);
   await app.register(securityHeaders, { config });
+  await app.register(cors, { origins: config.corsOrigins });
   await app.register(health);
   await app.register(idempotency, { store: deps.store?.idempotency ?? null });
   await app.register(forwarder, { config });
