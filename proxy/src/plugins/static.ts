@@ -32,8 +32,12 @@ function looseDecode(rawPath: string): string {
 
 type Area = 'api' | 'auth' | 'admin' | 'page';
 
+/** The SPA's admin screens; the admin JSON API lives under /admin/users and /admin/audit/…. */
+const SPA_ADMIN_PAGES = new Set(['/admin/staff', '/admin/audit']);
+
 export function classify(rawUrl: string): Area {
   const p = looseDecode(rawUrl.split(/[?#]/)[0] ?? '/');
+  if (SPA_ADMIN_PAGES.has(p.replace(/\/+$/, ''))) return 'page';
   for (const area of ['api', 'auth', 'admin'] as const) {
     if (
       p === `/${area}` ||
