@@ -2,7 +2,7 @@
 // are placed relative to "now"). 'default' ≈ 40 numbers / 2,000 messages; 'large' = 10,000 / 100,000.
 import { Inventory } from './inventory';
 import { TOLL_FREE_NPAS } from './geo';
-import { chooseOutcome, mediaFromUrl, priceNanodollars, type Mdr } from './mdr';
+import { chooseOutcome, isFailingDestination, mediaFromUrl, priceNanodollars, type Mdr } from './mdr';
 import { createRng, type Rng } from './prng';
 import type { AccountNumber, RouteRecord } from './store';
 
@@ -190,7 +190,13 @@ function buildNumbers(
 
 function buildMdrs(kind: SeedKind, numbers: AccountNumber[], now: number, rng: Rng): Mdr[] {
   const count = kind === 'large' ? 100_000 : 2_000;
-  const contacts = Array.from({ length: kind === 'large' ? 3_000 : 250 }, () => randomNanp(rng));
+  // Contacts; some are destinations where every message fails (see isFailingDestination), kept to ~6 %
+  // so that about nine in ten outbound messages are delivered.
+  const contacts = Array.from({ length: kind === 'large' ? 3_000 : 250 }, () => {
+    let c = randomNanp(rng);
+    while (isFailingDestination(c) && rng.chance(0.5)) c = randomNanp(rng);
+    return c;
+  });
   // A few busy numbers carry most of the traffic.
   const busy = numbers.slice(0, Math.min(12, numbers.length));
   const mdrs: Mdr[] = [];
