@@ -2,6 +2,7 @@
 import {
   ActionIcon,
   AppShell,
+  Avatar,
   Badge,
   Burger,
   Button,
@@ -106,7 +107,7 @@ function Header({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: (
             label="No Flowroute keys are configured: every call goes to the built-in emulator."
             withArrow
           >
-            <Badge color="orange" variant="light" style={{ flexShrink: 0 }}>
+            <Badge color="yellow" variant="filled" autoContrast style={{ flexShrink: 0 }}>
               <Text span inherit visibleFrom="md">
                 Demo — emulated Flowroute
               </Text>
@@ -188,6 +189,15 @@ function UserMenu() {
       <Menu.Target>
         <UnstyledButton aria-label={`Account menu for ${user.username}`} data-testid="user-menu">
           <Group gap={6} wrap="nowrap">
+            <Avatar
+              size="sm"
+              radius="xl"
+              color={ROLE_COLORS[user.role] ?? 'gray'}
+              hiddenFrom="sm"
+              aria-hidden="true"
+            >
+              {user.username.slice(0, 1).toUpperCase()}
+            </Avatar>
             <Text size="sm" fw={500} visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
               {user.username}
             </Text>

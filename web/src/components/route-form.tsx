@@ -21,13 +21,13 @@ import {
 
 const VALUE_HELP: Record<CreatableRouteType, { label: string; placeholder: string; description: string }> = {
   host: {
-    label: 'Host',
+    label: 'Host address',
     placeholder: 'pbx.example.com:5060',
     description:
       'Host name or IP address, optional :port (IPv6 with a port as [2001:db8::1]:5060). Without a port Flowroute looks up DNS SRV.',
   },
   uri: {
-    label: 'SIP URI',
+    label: 'SIP URI value',
     placeholder: 'sip:office@pbx.example.com;transport=tls',
     description: 'sip: or sips: user@host[:port], optional ;transport=tcp|udp|tls.',
   },

@@ -6,9 +6,9 @@ import { filterDigits } from '@/lib/format';
 import { FILTER_KEYS, type FilterKey, type NumberFilters } from '../api/list-state';
 
 const LABELS: Record<FilterKey, { label: string; placeholder: string }> = {
-  starts_with: { label: 'Starts with', placeholder: 'e.g. 206 or (206) 55' },
-  contains: { label: 'Contains', placeholder: 'e.g. 555' },
-  ends_with: { label: 'Ends with', placeholder: 'e.g. 0100' },
+  starts_with: { label: 'Starts with', placeholder: '(206) 55' },
+  contains: { label: 'Contains', placeholder: '555' },
+  ends_with: { label: 'Ends with', placeholder: '0100' },
 };
 
 const ALLOWED = /^[\d\s().+-]*$/;
@@ -68,7 +68,7 @@ export function NumberFilters({
   const hasAny = FILTER_KEYS.some((key) => text[key] !== '');
 
   return (
-    <Group align="flex-start" gap="sm" wrap="wrap" role="search" aria-label="Filter numbers">
+    <Group align="flex-start" gap="xs" wrap="wrap" role="search" aria-label="Filter numbers">
       {FILTER_KEYS.map((key) => {
         const error = inputError(text[key]);
         const digits = filterDigits(text[key], key);
@@ -87,9 +87,10 @@ export function NumberFilters({
             description={showDigits ? `Searching ${digits || '(nothing)'}` : undefined}
             inputMode="tel"
             autoComplete="off"
-            w={{ base: '100%', xs: 180 }}
+            style={{ flex: '1 1 100px', maxWidth: 200, minWidth: 0 }}
             size="sm"
             name={key}
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
           />
         );
       })}
@@ -97,7 +98,7 @@ export function NumberFilters({
         <Button
           variant="subtle"
           size="sm"
-          mt={25}
+          mt={{ base: 0, sm: 25 }}
           onClick={() => {
             const empty = { starts_with: '', contains: '', ends_with: '' };
             setText(empty);

@@ -278,10 +278,10 @@ function RouteCells({ number, enabled }: { number: string; enabled: boolean }) {
     return (
       <>
         <td>
-          <Skeleton height={12} width="70%" aria-label="Loading route" />
+          <Skeleton height={12} width="70%" />
         </td>
         <td>
-          <Skeleton height={12} width="50%" aria-label="Loading route" />
+          <Skeleton height={12} width="50%" />
         </td>
       </>
     );

@@ -3,6 +3,7 @@
 import {
   Anchor,
   Badge,
+  Box,
   Breadcrumbs,
   Card,
   Group,
@@ -91,7 +92,7 @@ function NumberDetailView({ number }: { number: string }) {
         documentTitle={formatted}
         description={alias ? alias : detail.data ? 'No alias' : undefined}
         actions={
-          <Group gap={4}>
+          <Group gap="xs">
             <CopyForm label="E.164" value={toE164(number)} />
             <CopyForm label="11-digit" value={number} />
           </Group>
@@ -118,11 +119,13 @@ function NumberDetailView({ number }: { number: string }) {
         <Stack gap="lg">
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
             <Attributes detail={detail.data} />
-            <Routing detail={detail.data} />
+            <Stack gap="lg">
+              <Routing detail={detail.data} />
+              <ErrorBoundary title="The routing panel failed">
+                <NumberRoutingPanel number={number} />
+              </ErrorBoundary>
+            </Stack>
           </SimpleGrid>
-          <ErrorBoundary title="The routing panel failed">
-            <NumberRoutingPanel number={number} />
-          </ErrorBoundary>
           <IncludedRoutes detail={detail.data} />
           <RecentMessages number={number} />
         </Stack>
@@ -133,7 +136,16 @@ function NumberDetailView({ number }: { number: string }) {
 
 function CopyForm({ label, value }: { label: string; value: string }) {
   return (
-    <Group gap={2} wrap="nowrap">
+    <Group
+      gap={6}
+      wrap="nowrap"
+      px={8}
+      py={2}
+      style={{
+        border: '1px solid var(--mantine-color-default-border)',
+        borderRadius: 'var(--mantine-radius-sm)',
+      }}
+    >
       <Text size="xs" c="dimmed">
         {label}
       </Text>
@@ -215,7 +227,7 @@ function Attributes({ detail }: { detail: NumberDetail }) {
             {rel.e911_address.data ? (
               `${rel.e911_address.data.type} ${rel.e911_address.data.id}`
             ) : (
-              <Text span size="sm" c="orange">
+              <Text span size="sm" c="var(--mantine-color-orange-light-color)">
                 None — 911 calls from this number have no registered address
               </Text>
             )}
@@ -381,61 +393,105 @@ function RecentMessages({ number }: { number: string }) {
           </Text>
         )
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table verticalSpacing="xs" aria-label={`Messages to and from ${formatNanp(number)}`}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Time</Table.Th>
-                <Table.Th>Direction</Table.Th>
-                <Table.Th>Other party</Table.Th>
-                <Table.Th>Message</Table.Th>
-                <Table.Th>Status</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {shown.map((m) => {
-                const a = m.attributes;
-                const inbound = a.direction === 'inbound';
-                return (
-                  <Table.Tr key={m.id}>
-                    <Table.Td>
-                      <Anchor
-                        component={Link}
-                        to={`/messages/${m.id}`}
-                        size="sm"
-                        aria-label={`Message ${m.id}`}
-                      >
-                        <DateTime value={a.timestamp} seconds={false} size="sm" />
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge size="sm" variant="light" color={inbound ? 'grape' : 'blue'}>
+        <>
+          <Box visibleFrom="sm">
+            <Table.ScrollContainer minWidth={640}>
+              <Table verticalSpacing="xs" aria-label={`Messages to and from ${formatNanp(number)}`}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Time</Table.Th>
+                    <Table.Th>Direction</Table.Th>
+                    <Table.Th>Other party</Table.Th>
+                    <Table.Th>Message</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {shown.map((m) => {
+                    const a = m.attributes;
+                    const inbound = a.direction === 'inbound';
+                    return (
+                      <Table.Tr key={m.id}>
+                        <Table.Td>
+                          <Anchor
+                            component={Link}
+                            to={`/messages/${m.id}`}
+                            size="sm"
+                            aria-label={`Message ${m.id}`}
+                          >
+                            <DateTime value={a.timestamp} seconds={false} size="sm" />
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>
+                          <Badge size="sm" variant="light" color={inbound ? 'grape' : 'blue'}>
+                            {inbound ? 'In' : 'Out'}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td>
+                          <PhoneNumber value={inbound ? a.from : a.to} size="sm" />
+                        </Table.Td>
+                        <Table.Td maw={360}>
+                          <Text size="sm" truncate title={a.body}>
+                            {a.is_mms ? '[MMS] ' : ''}
+                            {a.body || <Dim>(no text)</Dim>}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{a.status || (inbound ? 'received' : '—')}</Text>
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Box>
+          <Stack
+            gap={0}
+            hiddenFrom="sm"
+            component="ul"
+            p={0}
+            m={0}
+            aria-label={`Messages to and from ${formatNanp(number)}`}
+          >
+            {shown.map((m) => {
+              const a = m.attributes;
+              const inbound = a.direction === 'inbound';
+              return (
+                <Box
+                  key={m.id}
+                  component="li"
+                  py="xs"
+                  style={{ listStyle: 'none', borderBottom: '1px solid var(--mantine-color-default-border)' }}
+                >
+                  <Group justify="space-between" gap="xs" wrap="nowrap">
+                    <Group gap={6} wrap="nowrap">
+                      <Badge size="xs" variant="light" color={inbound ? 'grape' : 'blue'}>
                         {inbound ? 'In' : 'Out'}
                       </Badge>
-                    </Table.Td>
-                    <Table.Td>
                       <PhoneNumber value={inbound ? a.from : a.to} size="sm" />
-                    </Table.Td>
-                    <Table.Td maw={360}>
-                      <Text size="sm" truncate title={a.body}>
-                        {a.is_mms ? '[MMS] ' : ''}
-                        {a.body || <Dim>(no text)</Dim>}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{a.status || (inbound ? 'received' : '—')}</Text>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+                    </Group>
+                    <Anchor component={Link} to={`/messages/${m.id}`} size="xs">
+                      <DateTime value={a.timestamp} seconds={false} size="xs" />
+                    </Anchor>
+                  </Group>
+                  <Text size="sm" lineClamp={2} mt={2}>
+                    {a.is_mms ? '[MMS] ' : ''}
+                    {a.body || <Dim>(no text)</Dim>}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {a.status || (inbound ? 'received' : '—')}
+                  </Text>
+                </Box>
+              );
+            })}
+          </Stack>
+        </>
       )}
       {recent.messages.length > MESSAGES_SHOWN ? (
         <Text size="xs" c="dimmed" mt="xs">
           Showing the latest {MESSAGES_SHOWN} of {recent.messages.length}.{' '}
-          <Anchor component={Link} to="/messages" size="xs">
+          <Anchor component={Link} to="/messages" size="xs" underline="always">
             See all in the message log
           </Anchor>
         </Text>
