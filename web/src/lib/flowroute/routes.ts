@@ -2,6 +2,7 @@
 // route, set a number's primary/failover). Shared by the routes screens and the number screens.
 import { infiniteQueryOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { components } from '@contract/api-types.gen';
+import { formatNanp } from '@contract/phone';
 import { ROUTE_TYPES } from '@contract/route-value';
 import { getJson, newIdempotencyKey, sendJson, toApiError } from '@/lib/api';
 import { routeOf, type NumberDetail } from '@/lib/flowroute/numbers';
@@ -47,6 +48,13 @@ export function slotRouteId(detail: NumberDetail, slot: RouteSlot): string | nul
   return routeOf(detail, slotRelationship(slot)).id;
 }
 
+/** A route's value as people read it (numbers as +1 206-555-0100). */
+export function routeValueText(route: Pick<Route, 'attributes'>): string | null {
+  const { route_type, value } = route.attributes;
+  if (value === null) return null;
+  return route_type === 'number' ? formatNanp(value) : value;
+}
+
 /** Short human label: `alias` (value) — used in selects, previews and confirmations. */
 export function routeLabel(
   route: Pick<Route, 'id' | 'attributes'> | null | undefined,
@@ -56,7 +64,7 @@ export function routeLabel(
   const { alias, value, route_type } = route.attributes;
   const name = alias?.trim() ? alias : `Route ${route.id}`;
   if (route_type === 'sip-reg') return `${name} (SIP registration, default)`;
-  return value ? `${name} (${value})` : name;
+  return value ? `${name} (${routeValueText(route)})` : name;
 }
 
 /** Offset of a JSON:API `links.next` URL, or null when there is no next page. */

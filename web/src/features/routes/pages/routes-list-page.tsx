@@ -1,6 +1,18 @@
 // /routes: the account's inbound routes (filter by type, paged by links.next, URL state) and, for each,
 // which of the account's numbers use it as primary or failover (see api/route-usage.ts for how).
-import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useMemo, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
@@ -111,7 +123,7 @@ export function RoutesListPage() {
                     <Table.Th ta="right">Primary for</Table.Th>
                     <Table.Th ta="right">Failover for</Table.Th>
                     <Table.Th>
-                      <span className="mantine-visually-hidden">Numbers</span>
+                      <VisuallyHidden>Numbers</VisuallyHidden>
                     </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -139,9 +151,13 @@ export function RoutesListPage() {
                             </Badge>
                           </Table.Td>
                           <Table.Td>
-                            <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                              {route.attributes.value ?? '—'}
-                            </Text>
+                            {route.attributes.route_type === 'number' ? (
+                              <PhoneNumber value={route.attributes.value} size="sm" />
+                            ) : (
+                              <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                                {route.attributes.value ?? '—'}
+                              </Text>
+                            )}
                           </Table.Td>
                           <Table.Td ta="right">
                             <Count value={byRoute ? use.primary.length : null} partial={!usage.complete} />

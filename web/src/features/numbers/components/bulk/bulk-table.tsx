@@ -1,5 +1,6 @@
 // Per-number rows of a bulk route change: number, current → new, result. Virtualized past 100 rows.
 import { Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { PhoneNumber } from '@/components/phone-number';
@@ -39,8 +40,30 @@ function httpSuffix(status: number | undefined): string {
   return status ? ` (HTTP ${status})` : '';
 }
 
-function Row({ item, state }: { item: BulkItem; state: BulkState }) {
+function Row({ item, state, compact }: { item: BulkItem; state: BulkState; compact: boolean }) {
   const st = status(item);
+  const current = item.before === undefined ? '…' : (item.beforeLabel ?? item.before ?? 'None');
+  if (compact) {
+    // Phones: number and result on the left, current → new on the right.
+    return (
+      <Table.Tr data-number={item.number} data-status={item.status} data-revert={item.revert}>
+        <Table.Td>
+          <PhoneNumber value={item.number} size="sm" />
+          <Text size="xs" c={st.color}>
+            {st.text}
+          </Text>
+        </Table.Td>
+        <Table.Td>
+          <Text size="xs" lineClamp={2}>
+            {current}
+          </Text>
+          <Text size="xs" c="dimmed" lineClamp={2}>
+            → {item.status === 'unchanged' ? 'unchanged' : state.routeLabel}
+          </Text>
+        </Table.Td>
+      </Table.Tr>
+    );
+  }
   return (
     <Table.Tr
       data-number={item.number}
@@ -52,8 +75,8 @@ function Row({ item, state }: { item: BulkItem; state: BulkState }) {
         <PhoneNumber value={item.number} size="sm" />
       </Table.Td>
       <Table.Td>
-        <Text size="sm" truncate maw={240}>
-          {item.before === undefined ? '…' : (item.beforeLabel ?? item.before ?? 'None')}
+        <Text size="sm" truncate maw={240} title={current}>
+          {current}
         </Text>
       </Table.Td>
       <Table.Td>
@@ -72,12 +95,14 @@ function Row({ item, state }: { item: BulkItem; state: BulkState }) {
 
 export function BulkTable({ state, items }: { state: BulkState; items: BulkItem[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const compact = useMediaQuery('(max-width: 40em)') ?? false;
+  const columns = compact ? 2 : 4;
   const virtual = items.length > VIRTUAL_FROM;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => (compact ? 58 : ROW_HEIGHT),
     overscan: 12,
     enabled: virtual,
   });
@@ -98,28 +123,35 @@ export function BulkTable({ state, items }: { state: BulkState; items: BulkItem[
       role="region"
       aria-label="Numbers in this change"
     >
-      <Table stickyHeader verticalSpacing={6} miw={560} aria-label="Current and new route per number">
+      <Table stickyHeader verticalSpacing={6} aria-label="Current and new route per number">
         <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Number</Table.Th>
-            <Table.Th>Current</Table.Th>
-            <Table.Th>New</Table.Th>
-            <Table.Th>Result</Table.Th>
-          </Table.Tr>
+          {compact ? (
+            <Table.Tr>
+              <Table.Th>Number · result</Table.Th>
+              <Table.Th>Current → new</Table.Th>
+            </Table.Tr>
+          ) : (
+            <Table.Tr>
+              <Table.Th>Number</Table.Th>
+              <Table.Th>Current</Table.Th>
+              <Table.Th>New</Table.Th>
+              <Table.Th>Result</Table.Th>
+            </Table.Tr>
+          )}
         </Table.Thead>
         <Table.Tbody>
           {padTop > 0 ? (
             <tr aria-hidden="true">
-              <td colSpan={4} style={{ height: padTop, padding: 0 }} />
+              <td colSpan={columns} style={{ height: padTop, padding: 0 }} />
             </tr>
           ) : null}
           {(rows ?? items.map((_, index) => ({ index, key: index }))).map((row) => {
             const item = items[row.index];
-            return item ? <Row key={item.number} item={item} state={state} /> : null;
+            return item ? <Row key={item.number} item={item} state={state} compact={compact} /> : null;
           })}
           {padBottom > 0 ? (
             <tr aria-hidden="true">
-              <td colSpan={4} style={{ height: padBottom, padding: 0 }} />
+              <td colSpan={columns} style={{ height: padBottom, padding: 0 }} />
             </tr>
           ) : null}
         </Table.Tbody>

@@ -15,6 +15,7 @@ import {
   keyForAttempt,
   patchRouteUsage,
   routeLabel,
+  routeValueText,
   setNumberRoute,
   type ChangeError,
   type Route,
@@ -136,7 +137,8 @@ function RouteCell({ slot }: { slot: SlotRoute | null }) {
         ) : null}
       </Group>
       <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-all' }}>
-        {route?.attributes.value ?? (slot.id === '0' ? 'devices registered to Flowroute' : `id ${slot.id}`)}
+        {(route && routeValueText(route)) ??
+          (slot.id === '0' ? 'devices registered to Flowroute' : `id ${slot.id}`)}
       </Text>
     </Stack>
   );

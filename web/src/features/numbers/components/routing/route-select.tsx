@@ -2,7 +2,13 @@
 import { Badge, Group, Select, Stack, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ROUTE_TYPE_LABELS, routeLabel, routeQueries, type Route } from '@/lib/flowroute/routes';
+import {
+  ROUTE_TYPE_LABELS,
+  routeLabel,
+  routeQueries,
+  routeValueText,
+  type Route,
+} from '@/lib/flowroute/routes';
 
 /** A search keeps loading pages up to this many routes (40 × 200). */
 const MAX_SEARCH_PAGES = 40;
@@ -95,7 +101,7 @@ export function RouteSelect({
               </Badge>
             </Group>
             <Text size="xs" c="dimmed" ff="monospace" truncate>
-              {route.attributes.value ??
+              {routeValueText(route) ??
                 (route.id === '0' ? 'default: devices registered to Flowroute' : '—')}
             </Text>
           </Stack>
