@@ -1,0 +1,226 @@
+// Whole-process tests of the proxy (`node --import tsx proxy/src/server.ts`) against a recording stub Flowroute:
+// - kill -9 between audit intent and outcome, restart on the same embedded database → outcome "unknown";
+// - two proxy processes on one PostgreSQL: shared sessions, logout on one ends it on both, one Idempotency-Key
+//   used on both makes one purchase.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, startStub, type Stub } from '../../test/stub-upstream';
+import { openStore } from './index';
+import { announcePostgresVariants, dropSchema, randomSchema, TEST_DATABASE_URL } from './testing';
+
+announcePostgresVariants('processes.test.ts');
+
+const ROOT = path.resolve(__dirname, '../../..');
+const NUMBER = '12065550100';
+const ADMIN_PW = 'process test password';
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  output: string[];
+}
+
+function startProxy(env: Record<string, string>): Promise<Child> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'proxy/src/server.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      STATIC_DIR: path.join(tmpdir(), 'no-such-dist'),
+      FLOWROUTE_ACCESS_KEY: 'proc-test-key',
+      FLOWROUTE_SECRET_KEY: `canary-${randomUUID()}`,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`proxy did not start:\n${output.join('')}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output.push(text);
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1]!, output });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`proxy exited with ${code} before listening:\n${output.join('')}`));
+    });
+  });
+}
+
+function stopProxy(c: Child | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    c.proc.once('exit', () => resolve());
+    c.proc.kill(signal);
+  });
+}
+
+async function login(base: string): Promise<string> {
+  const res = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { origin: base, 'content-type': 'application/json', 'x-csrf': '1' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PW }),
+  });
+  expect(res.status).toBe(200);
+  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+function purchase(base: string, cookie: string, key: string): Promise<Response> {
+  return fetch(`${base}/api/v2/numbers/${NUMBER}`, {
+    method: 'POST',
+    headers: {
+      cookie,
+      origin: base,
+      'x-csrf': '1',
+      'content-type': 'application/json',
+      'idempotency-key': key,
+    },
+    body: '{}',
+  });
+}
+
+async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let stub: Stub;
+beforeAll(async () => {
+  stub = await startStub();
+});
+afterAll(async () => {
+  await stub.close();
+});
+
+describe('kill -9 between audit intent and outcome (embedded PGlite file)', () => {
+  let child: Child | undefined;
+  let dir = '';
+  afterAll(async () => {
+    await stopProxy(child, 'SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves the intent marked "unknown" after restart', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'proxy-kill9-'));
+    const seed = await openStore({ dataDir: path.join(dir, 'db') });
+    await seed.users.create({ username: 'admin', role: 'admin', password: ADMIN_PW });
+    await seed.close();
+
+    // Flowroute receives the purchase and never answers.
+    stub.requests.length = 0;
+    stub.setHandler(() => undefined);
+    const env = { DATA_DIR: dir, FLOWROUTE_BASE_URL: stub.url };
+    child = await startProxy(env);
+    const cookie = await login(child.url);
+    const key = randomUUID();
+    const pending = purchase(child.url, cookie, key).catch((e: unknown) => e);
+    await waitFor(() => stub.requests.some((r) => r.method === 'POST'));
+    child.proc.kill('SIGKILL');
+    await new Promise((r) => child!.proc.once('exit', r));
+    await pending;
+
+    stub.setHandler((_req, res) => json(res, 200, { data: [] }));
+    child = await startProxy(env);
+    const cookie2 = await login(child.url);
+    const res = await fetch(`${child.url}/admin/audit/records?what=purchaseNumber`, {
+      headers: { cookie: cookie2 },
+    });
+    const body = (await res.json()) as {
+      items: { idempotencyKey: string; outcome: { result: string; detail: string } | null }[];
+    };
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0]).toMatchObject({ idempotencyKey: key, outcome: { result: 'unknown' } });
+    expect(body.items[0]!.outcome!.detail).toMatch(/stopped between the intent and the outcome/);
+    const verify = (await (
+      await fetch(`${child.url}/admin/audit/verify`, { headers: { cookie: cookie2 } })
+    ).json()) as {
+      ok: boolean;
+    };
+    expect(verify.ok).toBe(true);
+    expect(child.output.join('')).toMatch(/were marked \\?"unknown/);
+    await stopProxy(child);
+  }, 240_000);
+});
+
+describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQL', () => {
+  let a: Child | undefined;
+  let b: Child | undefined;
+  const schema = randomSchema();
+  afterAll(async () => {
+    await Promise.all([stopProxy(a, 'SIGKILL'), stopProxy(b, 'SIGKILL')]);
+    await dropSchema(schema);
+  });
+
+  it('share sessions, logout on one ends it on both, one Idempotency-Key makes one purchase', async () => {
+    const seed = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
+    await seed.users.create({ username: 'admin', role: 'admin', password: ADMIN_PW });
+    await seed.close();
+
+    stub.requests.length = 0;
+    // A slow purchase, so the second proxy sees the first one in flight.
+    stub.setHandler((req, res) => {
+      if (req.method === 'POST')
+        setTimeout(() => json(res, 201, { data: { id: NUMBER, type: 'number' } }), 1500);
+      else json(res, 200, { data: [] });
+    });
+    const env = { DATABASE_URL: TEST_DATABASE_URL!, DATABASE_SCHEMA: schema, FLOWROUTE_BASE_URL: stub.url };
+    const started = await Promise.all([startProxy(env), startProxy(env)]);
+    [a, b] = started;
+    const [pa, pb] = started;
+    expect(pa.url).not.toBe(pb.url);
+
+    // A session made on A works on B.
+    const cookie = await login(pa.url);
+    const meB = await fetch(`${pb.url}/auth/me`, { headers: { cookie } });
+    expect(meB.status).toBe(200);
+
+    // One Idempotency-Key on both: one purchase reaches Flowroute.
+    const key = randomUUID();
+    const [ra, rb] = await Promise.all([
+      purchase(pa.url, cookie, key),
+      new Promise<Response>((r) => setTimeout(() => r(purchase(pb.url, cookie, key)), 300)),
+    ]);
+    expect([ra.status, rb.status].sort()).toEqual([201, 409]);
+    const again = await purchase(pb.url, cookie, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    // Logout on B ends the session on A too.
+    const out = await fetch(`${pb.url}/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: pb.url, 'x-csrf': '1' },
+    });
+    expect(out.status).toBe(204);
+    expect((await fetch(`${pa.url}/auth/me`, { headers: { cookie } })).status).toBe(401);
+    expect((await fetch(`${pb.url}/api/v2/numbers`, { headers: { cookie } })).status).toBe(401);
+
+    // Both processes wrote into one unbroken audit chain.
+    const check = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
+    try {
+      expect((await check.audit.verify()).ok).toBe(true);
+      const purchases = (await check.audit.list({ what: 'purchaseNumber' })).items;
+      expect(purchases).toHaveLength(1);
+      expect(purchases[0]!.outcome?.result).toBe('ok');
+    } finally {
+      await check.close();
+    }
+  }, 240_000);
+});
