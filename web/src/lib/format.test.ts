@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  filterDigits,
+  formatDateTime,
+  formatNanodollars,
+  formatNanp,
+  formatNumberType,
+  formatRateCenter,
+  formatState,
+  formatUsd,
+  formatUtc,
+  nanodollarsToDollars,
+} from './format';
+
+describe('phone re-exports', () => {
+  it('format and filter like people type', () => {
+    expect(formatNanp('12065550100')).toBe('+1 206-555-0100');
+    expect(filterDigits('(206) 55', 'starts_with')).toBe('20655');
+    expect(filterDigits('+1 206', 'starts_with')).toBe('206');
+    expect(filterDigits('206', 'starts_with')).toBe('206');
+    expect(filterDigits('555-01', 'contains')).toBe('55501');
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [1.25, '$1.25'],
+    [1, '$1.00'],
+    [0, '$0.00'],
+    [3.99, '$3.99'],
+    [1234.5, '$1,234.50'],
+    [0.004, '$0.0040'],
+    [0.0075, '$0.0075'],
+    [1.2345, '$1.2345'],
+    ['2.5', '$2.50'],
+    ['$1,000', '$1,000.00'],
+    [-1.5, '-$1.50'],
+  ])('%s → %s', (amount, expected) => {
+    expect(formatUsd(amount)).toBe(expected);
+  });
+  it('adds the currency code when asked and shows a dash for nothing', () => {
+    expect(formatUsd(1.25, { code: true })).toBe('$1.25 USD');
+    expect(formatUsd(null)).toBe('—');
+    expect(formatUsd(undefined)).toBe('—');
+    expect(formatUsd('abc')).toBe('—');
+  });
+});
+
+describe('nanodollars', () => {
+  it('converts billionths of a dollar', () => {
+    expect(nanodollarsToDollars(4_000_000)).toBeCloseTo(0.004);
+    expect(formatNanodollars(4_000_000)).toBe('$0.0040');
+    expect(formatNanodollars('7000000')).toBe('$0.0070');
+    expect(formatNanodollars(1_250_000_000)).toBe('$1.25');
+    expect(formatNanodollars(null)).toBe('—');
+  });
+});
+
+describe('times', () => {
+  const ts = '2026-11-28T23:04:05.39Z';
+  it('shows the given zone with its abbreviation', () => {
+    expect(formatDateTime(ts, { timeZone: 'America/Los_Angeles' })).toBe('Nov 28, 2026, 3:04:05 PM PST');
+    expect(formatDateTime(ts, { timeZone: 'UTC', seconds: false })).toBe('Nov 28, 2026, 11:04 PM UTC');
+    expect(formatDateTime(ts, { timeZone: 'Asia/Kolkata' })).toMatch(/Nov 29, 2026, 4:34:05 AM GMT\+5:30/);
+  });
+  it('keeps the exact UTC value for tooltips', () => {
+    expect(formatUtc(ts)).toBe('2026-11-28T23:04:05Z');
+    expect(formatUtc(null)).toBe('—');
+  });
+  it('passes through what it cannot parse', () => {
+    expect(formatDateTime('not a date')).toBe('not a date');
+    expect(formatDateTime(undefined)).toBe('—');
+  });
+});
+
+describe('Flowroute attributes', () => {
+  it('reads like people expect', () => {
+    expect(formatState('wa')).toBe('WA');
+    expect(formatRateCenter('seattle')).toBe('SEATTLE');
+    expect(formatNumberType('longcode')).toBe('Local');
+    expect(formatNumberType('standard')).toBe('Local');
+    expect(formatNumberType('toll-free')).toBe('Toll-free');
+    expect(formatNumberType('tollfree')).toBe('Toll-free');
+    expect(formatNumberType(null)).toBe('—');
+  });
+});
