@@ -215,6 +215,23 @@ const COLUMNS =
   'seq, id, ts, kind, ref_id, actor_id, actor, role, source_ip, user_agent, session_hash, action, target, summary, ' +
   'idempotency_key, status, flowroute_id, duration_ms, result, detail, instance_id, prev_hash, hash';
 
+/** What a retry with the key of a mutation whose outcome is unknown gets (replayed, never sent again). */
+export const OUTCOME_UNKNOWN = {
+  headers: { 'content-type': 'application/json; charset=utf-8', 'x-proxy-error': 'outcome_unknown' },
+  body: JSON.stringify({
+    errors: [
+      {
+        status: 502,
+        title: 'Bad Gateway',
+        detail:
+          'The proxy stopped while this change was on its way to Flowroute, so whether it happened is unknown. ' +
+          'Check Flowroute (e.g. the number or route) before trying again with a new action.',
+        code: 'outcome_unknown',
+      },
+    ],
+  }),
+};
+
 export function instanceLockKey(instanceId: string): number {
   return createHash('sha256').update(instanceId).digest().readInt32BE(0);
 }
@@ -385,8 +402,14 @@ export class AuditStore implements AuditLog {
    * instance is gone when nobody holds its liveness lock (PostgreSQL drops it when the connection dies).
    */
   async markOrphans(): Promise<number> {
-    const orphans = await this.db.query<{ id: string; instance_id: string | null; action: string }>(
-      `SELECT i.id, i.instance_id, i.action FROM audit i
+    const orphans = await this.db.query<{
+      id: string;
+      instance_id: string | null;
+      action: string;
+      actor_id: string | null;
+      idempotency_key: string | null;
+    }>(
+      `SELECT i.id, i.instance_id, i.action, i.actor_id, i.idempotency_key FROM audit i
        WHERE i.kind = 'intent' AND (i.instance_id IS NULL OR i.instance_id <> $1)
          AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.kind = 'outcome' AND o.ref_id = i.id)
        ORDER BY i.seq`,
@@ -410,7 +433,17 @@ export class AuditStore implements AuditLog {
         const exists = await tx.query("SELECT 1 FROM audit WHERE kind = 'outcome' AND ref_id = $1", [o.id]);
         return exists.length === 0;
       });
-      if (wrote) marked++;
+      if (wrote) {
+        marked++;
+        // The same key must not answer "still in progress" for a day: replay "outcome unknown" instead.
+        if (o.actor_id && o.idempotency_key) {
+          await this.db.query(
+            `UPDATE idempotency SET state = 'done', status = 502, headers = $3::jsonb, body = $4
+             WHERE user_id = $1 AND key = $2 AND state = 'in_flight'`,
+            [o.actor_id, o.idempotency_key, JSON.stringify(OUTCOME_UNKNOWN.headers), OUTCOME_UNKNOWN.body],
+          );
+        }
+      }
     }
     return marked;
   }

@@ -155,6 +155,14 @@ describe('kill -9 between audit intent and outcome (embedded PGlite file)', () =
     };
     expect(verify.ok).toBe(true);
     expect(child.output.join('')).toMatch(/were marked \\?"unknown/);
+    // Retrying the same action (same key) does not send it again: it replays "outcome unknown".
+    const postsBefore = stub.requests.filter((r) => r.method === 'POST').length;
+    const retry = await purchase(child.url, cookie2, key);
+    expect(retry.status).toBe(502);
+    expect(retry.headers.get('x-proxy-error')).toBe('outcome_unknown');
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(postsBefore);
+
     await stopProxy(child);
   }, 240_000);
 });

@@ -310,8 +310,16 @@ describe.each(DB_VARIANTS)('store on $name', ({ name, enabled }) => {
         summary: {},
         idempotencyKey: 'k2',
       });
+      await s.idempotency.claim({ key: 'k', userId: 'u1', operation: 'purchaseNumber', requestHash: 'h' });
       expect(await s.audit.markOrphans()).toBe(1);
       expect(await s.audit.markOrphans()).toBe(0);
+      const again = await s.idempotency.claim({
+        key: 'k',
+        userId: 'u1',
+        operation: 'purchaseNumber',
+        requestHash: 'h',
+      });
+      expect(again).toMatchObject({ kind: 'replay', response: { status: 502 } });
       expect((await s.audit.get(id))?.outcomes.map((o) => o.result)).toEqual(['unknown']);
       expect((await s.audit.get(own))?.outcomes).toEqual([]); // our own in-flight intent is left alone
       expect((await s.audit.list({ result: 'unknown' })).items.map((i) => i.id)).toEqual([id]);

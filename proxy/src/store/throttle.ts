@@ -1,5 +1,5 @@
 // Sign-in throttling against password guessing: fixed windows of failures per key, kept in the database so all
-// replicas count together. Keys: username+IP (5 per 15 min) and IP alone (30 per 15 min, slows spraying).
+// replicas count together. Keys: username+IP (5 per 15 min) and IP alone (100 per 15 min, slows spraying).
 import type { Db } from './db';
 
 export interface ThrottleRule {
@@ -14,7 +14,8 @@ export interface ThrottleLimits {
   windowMs: number;
 }
 
-export const DEFAULT_THROTTLE: ThrottleLimits = { perUserIp: 5, perIp: 30, windowMs: 15 * 60_000 };
+/** perIp is generous: staff behind one NAT share an address, and it must not lock them all out. */
+export const DEFAULT_THROTTLE: ThrottleLimits = { perUserIp: 5, perIp: 100, windowMs: 15 * 60_000 };
 
 export function loginRules(
   username: string,
