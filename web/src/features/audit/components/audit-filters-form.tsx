@@ -66,8 +66,7 @@ export function AuditFiltersForm({
         />
         <DatePickerInput
           type="range"
-          label="When"
-          description={`Whole days, ${viewerTimeZone()}`}
+          label={`When (days, ${viewerTimeZone()})`}
           placeholder="Any day"
           allowSingleDateInRange
           clearable

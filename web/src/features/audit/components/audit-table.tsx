@@ -1,5 +1,6 @@
 // One page of audit entries (up to 1,000), virtualized; a row (or its action, by keyboard) opens the detail.
 import { Badge, Text, UnstyledButton } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { formatDateTime } from '@/lib/format';
@@ -27,17 +28,20 @@ const COLUMNS = [
 
 const TABLE_WIDTH = COLUMNS.reduce((sum, c) => sum + c.width, 0);
 
-export function AuditTable({
-  entries,
-  selectedId,
-  onOpen,
-  caption,
-}: {
+interface AuditListProps {
   entries: AuditEntry[];
   selectedId: string | null;
   onOpen: (id: string) => void;
   caption: string;
-}) {
+}
+
+export function AuditTable(props: AuditListProps) {
+  // Phones get a list of two-line cards: seven columns do not fit in 390 px.
+  const narrow = useMediaQuery('(max-width: 40em)');
+  return narrow ? <AuditCards {...props} /> : <AuditWideTable {...props} />;
+}
+
+function AuditWideTable({ entries, selectedId, onOpen, caption }: AuditListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns functions that the React Compiler must not memoize.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -183,5 +187,87 @@ function AuditRow({
       <td style={{ fontVariantNumeric: 'tabular-nums' }}>{http ?? '—'}</td>
       <td>{entry.sourceIp ?? '—'}</td>
     </tr>
+  );
+}
+
+const CARD_HEIGHT = 76;
+
+function AuditCards({ entries, selectedId, onOpen, caption }: AuditListProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => CARD_HEIGHT,
+    overscan: 8,
+    initialRect: { width: 360, height: 640 },
+    getItemKey: (index) => entries[index]?.id ?? index,
+  });
+  return (
+    <div
+      ref={scrollRef}
+      className={classes.cardList}
+      style={{ height: 'min(70vh, 720px)', maxHeight: entries.length * CARD_HEIGHT + 2 }}
+      role="region"
+      aria-label={`${caption} (scrollable)`}
+    >
+      <ul
+        style={{
+          height: virtualizer.getTotalSize(),
+          position: 'relative',
+          margin: 0,
+          padding: 0,
+          listStyle: 'none',
+        }}
+      >
+        {virtualizer.getVirtualItems().map((item) => {
+          const entry = entries[item.index];
+          if (!entry) return null;
+          const status = STATUS_DISPLAY[entryStatus(entry)];
+          const label = actionLabel(entry.action);
+          const when = formatDateTime(entry.ts);
+          const target = formatTarget(entry.target);
+          return (
+            <li
+              key={entry.id}
+              className={classes.card}
+              style={{ height: CARD_HEIGHT, transform: `translateY(${item.start}px)` }}
+              data-selected={entry.id === selectedId || undefined}
+              data-testid="audit-row"
+              onClick={() => onOpen(entry.id)}
+            >
+              <div className={classes.cardLine}>
+                <UnstyledButton
+                  className={classes.actionButton}
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    onOpen(entry.id);
+                  }}
+                  aria-label={`Details: ${label}${entry.actor ? ` by ${entry.actor}` : ''}, ${when}`}
+                  aria-haspopup="dialog"
+                >
+                  {label}
+                </UnstyledButton>
+                <Badge variant="light" color={status.color} size="sm" style={{ flexShrink: 0 }}>
+                  {status.label}
+                </Badge>
+              </div>
+              <div className={classes.cardLine}>
+                <Text span size="sm">
+                  {entry.actor ?? '—'}
+                  {target ? ` → ${target}` : ''}
+                </Text>
+              </div>
+              <div className={classes.cardLine}>
+                <Text span size="xs" c="dimmed">
+                  <time dateTime={entry.ts}>{when}</time>
+                  {entry.sourceIp ? ` · ${entry.sourceIp}` : ''}
+                </Text>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }

@@ -1,5 +1,7 @@
 // /admin/audit: the audit log for admins — filters and page in the URL, detail drawer, CSV export, chain check.
-import { Button, Paper, Stack, Text } from '@mantine/core';
+import { Button, Collapse, Paper, Stack, Text } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '@/components/page-header';
@@ -42,12 +44,13 @@ export function AuditPage() {
     result: search.result,
   };
   const items = list.data?.items ?? [];
+  const activeFilters = Object.values(filterValues).filter(Boolean).length;
 
   return (
     <>
       <PageHeader
         title="Audit log"
-        description={`Every change made through the dashboard (intent before it reaches Flowroute, outcome after), every sign-in and every staff change; newest first. Times in ${viewerTimeZone()}.`}
+        description={`Changes, sign-ins and staff changes, newest first. Times in ${viewerTimeZone()}.`}
         actions={
           <>
             <VerifyChainButton verify={verify} />
@@ -59,14 +62,14 @@ export function AuditPage() {
       />
       <Stack gap="md">
         <VerifyChainResult verify={verify} onOpenRecord={open} />
-        <Paper withBorder radius="md" p="md">
+        <FiltersPanel active={activeFilters}>
           {/* Re-mount when the URL's filters change (back/forward, Clear) so the form shows them. */}
           <AuditFiltersForm
             key={JSON.stringify(filterValues)}
             initial={filterValues}
             onApply={(values) => update(values)}
           />
-        </Paper>
+        </FiltersPanel>
         <Paper withBorder radius="md" p="md">
           {list.isPending ? (
             <LoadingState rows={8} label="Loading audit records" />
@@ -107,5 +110,36 @@ export function AuditPage() {
       </Stack>
       <AuditDetailDrawer id={search.id || null} onClose={() => update({ id: '' }, true)} />
     </>
+  );
+}
+
+/** On phones the six filters fold away behind one button, so the records are on the first screen. */
+function FiltersPanel({ active, children }: { active: number; children: ReactNode }) {
+  const narrow = useMediaQuery('(max-width: 40em)');
+  const [opened, { toggle }] = useDisclosure(false);
+  if (!narrow) {
+    return (
+      <Paper withBorder radius="md" p="md">
+        {children}
+      </Paper>
+    );
+  }
+  return (
+    <Paper withBorder radius="md" p="sm">
+      <Button
+        variant="subtle"
+        fullWidth
+        justify="space-between"
+        onClick={toggle}
+        aria-expanded={opened}
+        aria-controls="audit-filters-panel"
+        rightSection={<span aria-hidden="true">{opened ? '▲' : '▼'}</span>}
+      >
+        {active ? `Filters (${active} active)` : 'Filters'}
+      </Button>
+      <Collapse expanded={opened} id="audit-filters-panel">
+        <div style={{ paddingTop: 8 }}>{children}</div>
+      </Collapse>
+    </Paper>
   );
 }
