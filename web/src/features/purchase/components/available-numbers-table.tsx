@@ -111,7 +111,7 @@ export function AvailableNumbersTable({
             const number = n.attributes.value;
             const added = inCart(cart, number);
             return (
-              <Card key={number} component="li" withBorder padding="sm" radius="md">
+              <Card key={number} component="li" withBorder padding="sm" radius="md" data-number={number}>
                 <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
                   <Group gap="sm" wrap="nowrap" align="flex-start" style={{ minWidth: 0 }}>
                     <Checkbox

@@ -37,6 +37,7 @@ export function ConfirmPurchaseModal({
       title={<Text fw={700}>Buy {items.length === 1 ? '1 number' : `${items.length} numbers`}?</Text>}
       size="md"
       centered
+      closeButtonProps={{ 'aria-label': 'Cancel and close' }}
     >
       {/* Remounted per opening: the typed count and the one-shot guard start fresh. */}
       {opened ? (
@@ -116,17 +117,11 @@ function ConfirmBody({
           </Stack>
         </Alert>
       ) : null}
-      <Group justify="flex-end" gap="xs">
+      <Group justify="flex-end" gap="xs" wrap="wrap-reverse">
         <Button variant="default" onClick={onClose}>
           Cancel
         </Button>
-        <Button
-          color="green"
-          onClick={confirm}
-          disabled={disabled}
-          loading={busy || sent}
-          data-autofocus={!mustType}
-        >
+        <Button onClick={confirm} disabled={disabled} loading={busy || sent} data-autofocus={!mustType}>
           Buy {t.count === 1 ? '1 number' : `${t.count} numbers`} for {formatCents(t.setup_cents)}
         </Button>
       </Group>

@@ -13,6 +13,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { PhoneNumber } from '@/components/phone-number';
 import { formatNanp } from '@/lib/format';
@@ -26,7 +27,12 @@ function Reason({ item }: { item: CartItem }) {
     case 'bought':
       return (
         <Stack gap={0}>
-          <Anchor component={Link} to={`/numbers/${item.number}`} size="sm">
+          <Anchor
+            component={Link}
+            to={`/numbers/${item.number}`}
+            size="sm"
+            aria-label={`Open number ${formatNanp(item.number)}`}
+          >
             Open number
           </Anchor>
           {outcome.warning ? (
@@ -71,6 +77,58 @@ function Reason({ item }: { item: CartItem }) {
   }
 }
 
+function ResultBadges({ item }: { item: CartItem }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      <ItemStatusBadge item={item} />
+      {item.outcome?.status === 'bought' && item.outcome.replayed ? (
+        <Badge size="xs" variant="outline" color="gray" title="An earlier attempt had already bought it">
+          already done
+        </Badge>
+      ) : null}
+    </Group>
+  );
+}
+
+function ItemActions({
+  item,
+  running,
+  isAdmin,
+  onRetry,
+}: {
+  item: CartItem;
+  running: boolean;
+  isAdmin: boolean;
+  onRetry: (numbers: string[]) => void;
+}) {
+  const status = item.outcome?.status;
+  if (running || (status !== 'failed' && status !== 'not_attempted')) return null;
+  const unavailable = item.outcome?.status === 'failed' && item.outcome.unavailable;
+  return (
+    <Group gap={4} justify="flex-end" wrap="nowrap">
+      {isAdmin && !unavailable ? (
+        <Button
+          size="compact-xs"
+          variant="light"
+          onClick={() => onRetry([item.number])}
+          aria-label={`Retry ${formatNanp(item.number)}`}
+        >
+          Retry
+        </Button>
+      ) : null}
+      <Button
+        size="compact-xs"
+        variant={unavailable ? 'light' : 'subtle'}
+        color={unavailable ? 'orange' : 'gray'}
+        onClick={() => updateCart((s) => removeItem(s, item.number))}
+        aria-label={`Drop ${formatNanp(item.number)} from cart`}
+      >
+        Drop
+      </Button>
+    </Group>
+  );
+}
+
 export function PurchaseResults({
   cart,
   running,
@@ -86,6 +144,7 @@ export function PurchaseResults({
   onRetry: (numbers: string[]) => void;
   onStop: () => void;
 }) {
+  const narrow = !useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
   const run = cart.run;
   if (!run) return null;
   const byNumber = new Map(cart.items.map((item) => [item.number, item]));
@@ -131,7 +190,7 @@ export function PurchaseResults({
             ) : null}
             {!running && p.bought > 0 ? (
               <Button size="xs" variant="subtle" color="gray" onClick={() => updateCart(clearBought)}>
-                Clear bought from list
+                Done: clear bought from list
               </Button>
             ) : null}
           </Group>
@@ -152,7 +211,35 @@ export function PurchaseResults({
           </Alert>
         ) : null}
 
-        <Table.ScrollContainer minWidth={520}>
+        {narrow ? (
+          <Stack
+            gap={0}
+            component="ul"
+            p={0}
+            m={0}
+            style={{ listStyle: 'none' }}
+            aria-label="Result per number"
+          >
+            {items.map((item) => (
+              <Stack
+                key={item.number}
+                component="li"
+                gap={4}
+                py="xs"
+                data-number={item.number}
+                data-status={item.outcome?.status ?? 'none'}
+                style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}
+              >
+                <Group justify="space-between" wrap="nowrap" gap="xs">
+                  <PhoneNumber value={item.number} fw={600} />
+                  <ResultBadges item={item} />
+                </Group>
+                <Reason item={item} />
+                <ItemActions item={item} running={running} isAdmin={isAdmin} onRetry={onRetry} />
+              </Stack>
+            ))}
+          </Stack>
+        ) : (
           <Table verticalSpacing={6} aria-label="Result per number">
             <Table.Thead>
               <Table.Tr>
@@ -163,65 +250,29 @@ export function PurchaseResults({
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {items.map((item) => {
-                const failed = item.outcome?.status === 'failed' || item.outcome?.status === 'not_attempted';
-                return (
-                  <Table.Tr
-                    key={item.number}
-                    data-number={item.number}
-                    data-status={item.outcome?.status ?? 'none'}
-                  >
-                    <Table.Td>
-                      <PhoneNumber value={item.number} />
-                    </Table.Td>
-                    <Table.Td>
-                      <ItemStatusBadge item={item} />
-                      {item.outcome?.status === 'bought' && item.outcome.replayed ? (
-                        <Badge
-                          size="xs"
-                          variant="outline"
-                          color="gray"
-                          ml={4}
-                          title="Answer replayed by the proxy"
-                        >
-                          already done
-                        </Badge>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <Reason item={item} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {failed && !running ? (
-                        <Group gap={4} justify="flex-end" wrap="nowrap">
-                          {isAdmin && !(item.outcome?.status === 'failed' && item.outcome.unavailable) ? (
-                            <Button
-                              size="compact-xs"
-                              variant="light"
-                              onClick={() => onRetry([item.number])}
-                              aria-label={`Retry ${formatNanp(item.number)}`}
-                            >
-                              Retry
-                            </Button>
-                          ) : null}
-                          <Button
-                            size="compact-xs"
-                            variant="subtle"
-                            color="gray"
-                            onClick={() => updateCart((s) => removeItem(s, item.number))}
-                            aria-label={`Drop ${formatNanp(item.number)} from cart`}
-                          >
-                            Drop
-                          </Button>
-                        </Group>
-                      ) : null}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
+              {items.map((item) => (
+                <Table.Tr
+                  key={item.number}
+                  data-number={item.number}
+                  data-status={item.outcome?.status ?? 'none'}
+                >
+                  <Table.Td>
+                    <PhoneNumber value={item.number} />
+                  </Table.Td>
+                  <Table.Td>
+                    <ResultBadges item={item} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Reason item={item} />
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <ItemActions item={item} running={running} isAdmin={isAdmin} onRetry={onRetry} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        )}
       </Stack>
     </Paper>
   );

@@ -111,6 +111,7 @@ export function BuyLayout() {
             size="auto"
             title="Cart"
             withinPortal
+            closeButtonProps={{ 'aria-label': 'Close cart' }}
             styles={{ title: { fontWeight: 700 } }}
           >
             <CartPanel onNavigate={drawer.close} />
@@ -141,20 +142,18 @@ function CartBar({ onOpen }: { onOpen: () => void }) {
           <Text size="sm" fw={600}>
             {t.count === 1 ? '1 number' : `${t.count} numbers`} in cart
           </Text>
-          <Text size="xs" c="dimmed" truncate>
-            {formatCents(t.setup_cents)} setup · {formatCents(t.monthly_cents)}/mo
+          <Text size="xs" c="dimmed">
+            Setup {formatCents(t.setup_cents)} · Monthly {formatCents(t.monthly_cents)}
           </Text>
         </Box>
-        <Group gap="xs" wrap="nowrap">
-          <Button size="sm" variant="default" onClick={onOpen}>
-            View cart
-          </Button>
-          {t.count > 0 ? (
-            <Button size="sm" component={Link} to="/buy/cart">
-              Buy
-            </Button>
-          ) : null}
-        </Group>
+        <Button
+          size="sm"
+          variant={t.count > 0 ? 'filled' : 'default'}
+          onClick={onOpen}
+          style={{ flexShrink: 0 }}
+        >
+          View cart
+        </Button>
       </Group>
     </Paper>
   );

@@ -1,5 +1,6 @@
 // /buy/cart: review the cart, confirm, watch the purchase run, retry or drop what failed.
 import { Alert, Button, Grid, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { EmptyState } from '@/components/states';
@@ -15,7 +16,23 @@ import { ConfirmPurchaseModal } from '../components/confirm-purchase-modal';
 import { numberTypeLabel, rateCenterLabel, stateLabel } from '../components/labels';
 import { PurchaseResults } from '../components/purchase-results';
 
+function RemoveButton({ number, disabled }: { number: string; disabled: boolean }) {
+  return (
+    <Button
+      size="compact-xs"
+      variant="subtle"
+      color="gray"
+      disabled={disabled}
+      aria-label={`Remove ${formatNanp(number)} from cart`}
+      onClick={() => updateCart((s) => removeItem(s, number))}
+    >
+      Remove
+    </Button>
+  );
+}
+
 export function CartPage() {
+  const narrow = !useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
   const cart = useCart();
   const purchase = usePurchase();
   const isAdmin = useHasRole('admin');
@@ -28,7 +45,6 @@ export function CartPage() {
   const buyButton = (
     <Button
       size="md"
-      color="green"
       disabled={!isAdmin || items.length === 0 || purchase.running}
       onClick={() => setConfirming(true)}
     >
@@ -50,7 +66,16 @@ export function CartPage() {
       ) : null}
 
       {items.length === 0 ? (
-        resultsShown ? null : (
+        resultsShown ? (
+          <Group gap="xs">
+            <Button component={Link} to="/buy/search" variant="default">
+              Find more numbers
+            </Button>
+            <Button component={Link} to="/numbers" variant="subtle">
+              Go to your numbers
+            </Button>
+          </Group>
+        ) : (
           <EmptyState
             title="Your cart is empty"
             action={
@@ -92,54 +117,92 @@ export function CartPage() {
                   Remove all
                 </Button>
               </Group>
-              <Table.ScrollContainer minWidth={620}>
-                <Table verticalSpacing={6} striped aria-label="Numbers in the cart">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Number</Table.Th>
-                      <Table.Th>Type</Table.Th>
-                      <Table.Th>State</Table.Th>
-                      <Table.Th>Rate center</Table.Th>
-                      <Table.Th ta="right">Setup (USD)</Table.Th>
-                      <Table.Th ta="right">Monthly (USD)</Table.Th>
-                      <Table.Th ta="right">Remove</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((item) => (
-                      <Table.Tr key={item.number} data-number={item.number}>
-                        <Table.Td>
-                          <Group gap={6} wrap="nowrap">
-                            <PhoneNumber value={item.number} />
-                            <ItemStatusBadge item={item} />
-                          </Group>
-                        </Table.Td>
-                        <Table.Td>{numberTypeLabel(item.number_type)}</Table.Td>
-                        <Table.Td>{stateLabel(item.state)}</Table.Td>
-                        <Table.Td>{rateCenterLabel(item.rate_center)}</Table.Td>
-                        <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
-                          {formatCents(item.setup_cents, { code: false })}
-                        </Table.Td>
-                        <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
-                          {formatCents(item.monthly_cents, { code: false })}
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          <Button
-                            size="compact-xs"
-                            variant="subtle"
-                            color="gray"
-                            disabled={isBusy(item)}
-                            aria-label={`Remove ${formatNanp(item.number)} from cart`}
-                            onClick={() => updateCart((s) => removeItem(s, item.number))}
-                          >
-                            Remove
-                          </Button>
-                        </Table.Td>
+              {narrow ? (
+                <Stack
+                  gap={0}
+                  component="ul"
+                  p={0}
+                  m={0}
+                  style={{ listStyle: 'none' }}
+                  aria-label="Numbers in the cart"
+                >
+                  {items.map((item) => (
+                    <Group
+                      key={item.number}
+                      component="li"
+                      data-number={item.number}
+                      justify="space-between"
+                      wrap="nowrap"
+                      py="xs"
+                      style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}
+                    >
+                      <Stack gap={2} style={{ minWidth: 0 }}>
+                        <Group gap={6} wrap="nowrap">
+                          <PhoneNumber value={item.number} fw={600} />
+                          <ItemStatusBadge item={item} />
+                        </Group>
+                        <Text size="xs" c="dimmed">
+                          {numberTypeLabel(item.number_type)} · {stateLabel(item.state)} ·{' '}
+                          {rateCenterLabel(item.rate_center)}
+                        </Text>
+                        <Text size="xs">
+                          Setup {formatCents(item.setup_cents)} · Monthly {formatCents(item.monthly_cents)}
+                        </Text>
+                      </Stack>
+                      <RemoveButton number={item.number} disabled={isBusy(item)} />
+                    </Group>
+                  ))}
+                </Stack>
+              ) : (
+                <Table.ScrollContainer minWidth={620}>
+                  <Table verticalSpacing={6} striped aria-label="Numbers in the cart">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Number</Table.Th>
+                        <Table.Th>Type</Table.Th>
+                        <Table.Th>State</Table.Th>
+                        <Table.Th>Rate center</Table.Th>
+                        <Table.Th ta="right">Setup (USD)</Table.Th>
+                        <Table.Th ta="right">Monthly (USD)</Table.Th>
+                        <Table.Th ta="right">Remove</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {items.map((item) => (
+                        <Table.Tr key={item.number} data-number={item.number}>
+                          <Table.Td>
+                            <Group gap={6} wrap="nowrap">
+                              <PhoneNumber value={item.number} />
+                              <ItemStatusBadge item={item} />
+                            </Group>
+                          </Table.Td>
+                          <Table.Td>{numberTypeLabel(item.number_type)}</Table.Td>
+                          <Table.Td>{stateLabel(item.state)}</Table.Td>
+                          <Table.Td>{rateCenterLabel(item.rate_center)}</Table.Td>
+                          <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                            {formatCents(item.setup_cents, { code: false })}
+                          </Table.Td>
+                          <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                            {formatCents(item.monthly_cents, { code: false })}
+                          </Table.Td>
+                          <Table.Td ta="right">
+                            <Button
+                              size="compact-xs"
+                              variant="subtle"
+                              color="gray"
+                              disabled={isBusy(item)}
+                              aria-label={`Remove ${formatNanp(item.number)} from cart`}
+                              onClick={() => updateCart((s) => removeItem(s, item.number))}
+                            >
+                              Remove
+                            </Button>
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
+              )}
               <Group mt="sm" gap="xs">
                 <Button component={Link} to="/buy/search" variant="default" size="xs">
                   Add more numbers

@@ -8,12 +8,14 @@ import {
   Button,
   Group,
   NumberInput,
+  Paper,
   Select,
   SimpleGrid,
   Stack,
   Text,
   TextInput,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -53,8 +55,22 @@ function readCriteria(params: URLSearchParams): Criteria {
   };
 }
 
+/** "Starts with 206 · WA · SEATTLE · setup ≤ $2.00 USD" (the collapsed search on phones). */
+function describeCriteria(c: Criteria, capCents: number | null): string {
+  const parts: string[] = [];
+  if (c.starts_with) parts.push(`Starts with ${c.starts_with}`);
+  if (c.contains) parts.push(`contains ${c.contains}`);
+  if (c.ends_with) parts.push(`ends with ${c.ends_with}`);
+  if (c.state) parts.push(c.state);
+  if (c.rate_center) parts.push(c.rate_center.toUpperCase());
+  if (capCents !== null) parts.push(`setup ≤ ${formatCents(capCents)}`);
+  return parts.join(' · ');
+}
+
 export function SearchPage() {
   const [searchParams, setSearchParams] = useSearchParams();
+  const narrow = !useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
+  const [formOpen, setFormOpen] = useState(false);
   const { limit, offset, setPage } = usePageParams({ defaultLimit: 50, maxLimit: MAX_NUMBERS_LIMIT });
   const criteria = readCriteria(searchParams);
   const capCents = readCostCap(searchParams);
@@ -98,15 +114,29 @@ export function SearchPage() {
         </Breadcrumbs>
       ) : null}
 
-      <SearchForm
-        key={searchParams.toString()}
-        initial={criteria}
-        capCents={capCents}
-        onSearch={(next, cap) =>
-          setSearchParams((prev) => withFilters(prev, { ...next, max_setup_cost: costCapParam(cap) }))
-        }
-        onReset={() => setSearchParams(new URLSearchParams())}
-      />
+      {narrow && hasCriteria && !formOpen ? (
+        <Paper withBorder radius="md" p="sm">
+          <Group justify="space-between" wrap="nowrap" gap="xs">
+            <Text size="sm" style={{ minWidth: 0 }}>
+              {describeCriteria(criteria, capCents)}
+            </Text>
+            <Button size="xs" variant="light" onClick={() => setFormOpen(true)}>
+              Change search
+            </Button>
+          </Group>
+        </Paper>
+      ) : (
+        <SearchForm
+          key={searchParams.toString()}
+          initial={criteria}
+          capCents={capCents}
+          onSearch={(next, cap) => {
+            setFormOpen(false);
+            setSearchParams((prev) => withFilters(prev, { ...next, max_setup_cost: costCapParam(cap) }));
+          }}
+          onReset={() => setSearchParams(new URLSearchParams())}
+        />
+      )}
 
       {rateCenterWithoutState ? (
         <Alert color="yellow" title="A rate center needs a state" role="alert">
@@ -226,6 +256,7 @@ function SearchForm({
             data={REGIONS}
             searchable
             clearable
+            description="Needed for a rate center"
             value={values.state || null}
             onChange={(value) => set('state', value ?? '')}
             nothingFoundMessage="No such state"

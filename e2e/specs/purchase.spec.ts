@@ -1,0 +1,170 @@
+// Buy numbers: browse → cart → confirm → one purchase per number, exactly once, whatever the user does.
+import { expect, expectAccessible, test, type Emulator } from '../fixtures';
+import { PurchasePage, shown } from '../pages/purchase.page';
+
+/** How many times the emulator sold each of `numbers` to us. */
+async function purchaseCounts(emulator: Emulator, numbers: string[]): Promise<Record<string, number>> {
+  const stats = await emulator.stats();
+  const counts: Record<string, number> = Object.fromEntries(numbers.map((n) => [n, 0]));
+  for (const p of stats.purchases) if (p.number in counts) counts[p.number]! += 1;
+  return counts;
+}
+
+async function fillCartFromFirstExchange(buy: PurchasePage, count: number): Promise<string[]> {
+  await buy.gotoAreacodes();
+  await buy.areacodeLinks.first().click();
+  await expect(buy.page).toHaveURL(/\/buy\/areacodes\/\d{3}/);
+  await buy.exchangeLinks.first().click();
+  await expect(buy.page).toHaveURL(/\/buy\/search\?starts_with=\d{6}/);
+  return buy.addFirstResults(count);
+}
+
+test.describe('buy numbers', () => {
+  test('browse area code → exchange, buy 3 from the cart, see them in the account list', async ({
+    adminPage: page,
+    emulator,
+  }) => {
+    const buy = new PurchasePage(page);
+    const numbers = await fillCartFromFirstExchange(buy, 3);
+    await expect(buy.sideCart.getByTestId('cart-count')).toHaveText('3');
+
+    await buy.openCart();
+    await expect(buy.cartTable.locator('tbody tr')).toHaveCount(3);
+    await buy.buyButton.click();
+    await expect(buy.confirmDialog).toContainText('Buy 3 numbers?');
+    await expect(buy.confirmDialog.getByTestId('cart-count')).toHaveText('3');
+    await expect(buy.confirmDialog.getByTestId('cart-setup-total')).toContainText('USD');
+    await expect(buy.confirmDialog.getByTestId('cart-monthly-total')).toContainText('USD');
+    await buy.confirmButton.click();
+
+    await buy.expectFinished(3, 3);
+    expect(await purchaseCounts(emulator, numbers)).toEqual(Object.fromEntries(numbers.map((n) => [n, 1])));
+
+    // The account list knows them without a manual reload (navigate inside the SPA).
+    await page.getByRole('link', { name: 'Numbers', exact: true }).first().click();
+    await expect(page).toHaveURL(/\/numbers/);
+    for (const n of numbers) await expect(page.getByText(shown(n)).first()).toBeVisible();
+
+    // Each bought number links to its detail.
+    await page.goBack();
+    await buy.resultRow(numbers[0]!).getByRole('link', { name: 'Open number' }).click();
+    await expect(page).toHaveURL(new RegExp(`/numbers/${numbers[0]}$`));
+    await expect(page.getByText(shown(numbers[0]!)).first()).toBeVisible();
+  });
+
+  test('a double click on the final buy button buys each number once', async ({
+    adminPage: page,
+    emulator,
+  }) => {
+    const buy = new PurchasePage(page);
+    const numbers = await fillCartFromFirstExchange(buy, 3);
+    await buy.openCart();
+    await buy.buyButton.click();
+    await buy.confirmButton.dblclick();
+    await buy.expectFinished(3, 3);
+    expect(await purchaseCounts(emulator, numbers)).toEqual(Object.fromEntries(numbers.map((n) => [n, 1])));
+  });
+
+  test('a number sold in between fails alone and can be dropped', async ({ adminPage: page, emulator }) => {
+    const buy = new PurchasePage(page);
+    const numbers = await fillCartFromFirstExchange(buy, 3);
+    const sold = numbers[1]!;
+    await emulator.sell(sold);
+
+    await buy.openCart();
+    await buy.buyButton.click();
+    await buy.confirmButton.click();
+    await buy.expectFinished(3, 2);
+    await expect(buy.resultRow(sold)).toContainText('No longer available — someone else bought it');
+    expect(await purchaseCounts(emulator, numbers)).toEqual({
+      [numbers[0]!]: 1,
+      [sold]: 0,
+      [numbers[2]!]: 1,
+    });
+
+    await buy
+      .resultRow(sold)
+      .getByRole('button', { name: `Drop ${shown(sold)} from cart` })
+      .click();
+    await expect(buy.resultRow(sold)).toHaveCount(0);
+    await expect(buy.cartTable).toHaveCount(0);
+  });
+
+  test('a reload in the middle of a purchase resumes it without buying twice', async ({
+    adminPage: page,
+    emulator,
+  }) => {
+    const buy = new PurchasePage(page);
+    const numbers = await fillCartFromFirstExchange(buy, 3);
+    await emulator.fault({ method: 'POST', path: '^/v2/numbers/1\\d{10}$', fault: 'latency', ms: 1500 });
+    await buy.openCart();
+    await buy.buyButton.click();
+    await buy.confirmButton.click();
+    await expect(buy.resultsPerNumber.getByText('Buying…').first()).toBeVisible();
+    await page.reload();
+    await buy.expectFinished(3, 3);
+    expect(await purchaseCounts(emulator, numbers)).toEqual(Object.fromEntries(numbers.map((n) => [n, 1])));
+  });
+
+  test('search form: typed digits, rate center needs a state, results in the URL', async ({
+    adminPage: page,
+  }) => {
+    const buy = new PurchasePage(page);
+    await buy.gotoSearch('');
+    await page.getByLabel('Rate center').isDisabled();
+    await expect(page.getByText('Needs a state')).toBeVisible();
+    await page.getByLabel('Starts with').fill('(206) 3');
+    await expect(page.getByText('Searches for digits 2063')).toBeVisible();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(page).toHaveURL(/starts_with=2063/);
+    await expect(buy.resultRows.first()).toContainText('+1 206-3');
+    await expect(buy.resultRows.first()).toContainText('$');
+  });
+
+  test('search and cart have no serious accessibility violations', async ({ adminPage: page }) => {
+    const buy = new PurchasePage(page);
+    await buy.gotoAreacodes();
+    await expectAccessible(page);
+    await buy.gotoSearch('?starts_with=206');
+    await expect(buy.resultRows.first()).toBeVisible();
+    await buy.addFirstResults(2);
+    await expectAccessible(page);
+    await buy.openCart();
+    await expectAccessible(page);
+    await buy.buyButton.click();
+    await expect(buy.confirmDialog).toBeVisible();
+    await expectAccessible(page);
+  });
+});
+
+test.describe('buy numbers screenshots', () => {
+  for (const viewport of [
+    { width: 1440, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
+    test(`screens at ${viewport.width}x${viewport.height}`, async ({ adminPage: page }) => {
+      await page.setViewportSize(viewport);
+      const tag = `${viewport.width}x${viewport.height}`;
+      const dir = process.env.SCREENS_DIR ?? 'test-results/screens';
+      const shot = (name: string) =>
+        page.screenshot({ path: `${dir}/purchase-${name}-${tag}.png`, animations: 'disabled' });
+      const buy = new PurchasePage(page);
+      await buy.gotoAreacodes();
+      await shot('areacodes');
+      await buy.areacodeLinks.first().click();
+      await expect(buy.exchangeLinks.first()).toBeVisible();
+      await shot('exchanges');
+      await buy.gotoSearch('?starts_with=206&limit=25');
+      await buy.addFirstResults(4);
+      await shot('search');
+      await buy.openCart();
+      await shot('cart');
+      await buy.buyButton.click();
+      await expect(buy.confirmDialog).toBeVisible();
+      await shot('confirm');
+      await buy.confirmButton.click();
+      await buy.expectFinished(4, 4);
+      await shot('results');
+    });
+  }
+});
