@@ -1,9 +1,9 @@
 // The account numbers table: one loaded page (up to 200 rows), virtualized, sortable, selectable.
 // Route columns come from each number's detail, fetched only for rows on screen once scrolling settles.
-import { Anchor, Badge, Checkbox, Skeleton, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Checkbox, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type CSSProperties, type ReactNode } from 'react';
+import { memo, useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatNanp, formatNumberType, formatRateCenter, formatState } from '@/lib/format';
 import { numberQueries, routeOf, type NumberResource } from '@/lib/flowroute/numbers';
@@ -45,6 +45,8 @@ export interface NumbersTableProps {
   /** Height of the scroll area; rows beyond it are virtualized. */
   height?: CSSProperties['height'];
   caption: string;
+  /** When this changes (another page, filter or sort), the table scrolls back to its first row. */
+  resetKey?: string;
 }
 
 export function NumbersTable({
@@ -57,8 +59,12 @@ export function NumbersTable({
   allState,
   height = 'min(70vh, 900px)',
   caption,
+  resetKey,
 }: NumbersTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [resetKey]);
   // TanStack Virtual returns functions that the React Compiler must not memoize.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -190,7 +196,8 @@ function SortButton({
   );
 }
 
-function NumberRow({
+/** Memoized: while scrolling only rows that come into view render; the rest keep their DOM untouched. */
+const NumberRow = memo(function NumberRow({
   row,
   index,
   selected,
@@ -205,6 +212,7 @@ function NumberRow({
 }) {
   const a = row.attributes;
   const formatted = formatNanp(row.id);
+  const rateCenter = formatRateCenter(a.rate_center);
   return (
     <tr aria-rowindex={index + 2} data-selected={selected || undefined} className={classes.row}>
       <td className={classes.stickyCell} style={{ left: 0 }}>
@@ -216,45 +224,35 @@ function NumberRow({
         />
       </td>
       <td className={classes.stickyCell} style={{ left: 44 }}>
-        <Anchor
-          component={Link}
-          to={`/numbers/${row.id}`}
-          ff="monospace"
-          size="sm"
-          className={classes.nowrap}
-        >
+        <Link to={`/numbers/${row.id}`} className={classes.numberLink}>
           {formatted}
-        </Anchor>
+        </Link>
       </td>
       <td>
         {a.alias ? (
-          <Text size="sm" truncate title={a.alias}>
+          <span className={classes.truncate} title={a.alias}>
             {a.alias}
-          </Text>
+          </span>
         ) : (
           <Dim />
         )}
       </td>
+      <td>{formatNumberType(a.number_type)}</td>
+      <td>{formatState(a.state)}</td>
       <td>
-        <Text size="sm">{formatNumberType(a.number_type)}</Text>
+        <span className={classes.truncate} title={rateCenter}>
+          {rateCenter}
+        </span>
       </td>
       <td>
-        <Text size="sm">{formatState(a.state)}</Text>
-      </td>
-      <td>
-        <Text size="sm" truncate title={formatRateCenter(a.rate_center)}>
-          {formatRateCenter(a.rate_center)}
-        </Text>
-      </td>
-      <td>
-        <Badge size="sm" variant="light" color={a.cnam_lookups_enabled ? 'teal' : 'gray'}>
+        <span className={classes.pill} data-on={a.cnam_lookups_enabled || undefined}>
           {a.cnam_lookups_enabled ? 'On' : 'Off'}
-        </Badge>
+        </span>
       </td>
       <RouteCells number={row.id} enabled={loadRoutes} />
     </tr>
   );
-}
+});
 
 function RouteCells({ number, enabled }: { number: string; enabled: boolean }) {
   const detail = useQuery({ ...numberQueries.detail(number), enabled, meta: { silent: true } });
@@ -262,11 +260,9 @@ function RouteCells({ number, enabled }: { number: string; enabled: boolean }) {
     return (
       <>
         <td>
-          <Tooltip label="Could not load this number's routes; open it for details.">
-            <Text size="sm" c="red">
-              Unavailable
-            </Text>
-          </Tooltip>
+          <span className={classes.error} title="Could not load this number's routes; open it for details.">
+            Unavailable
+          </span>
         </td>
         <td>
           <Dim />
@@ -278,10 +274,10 @@ function RouteCells({ number, enabled }: { number: string; enabled: boolean }) {
     return (
       <>
         <td>
-          <Skeleton height={12} width="70%" />
+          <span className={classes.placeholder} style={{ width: '70%' }} />
         </td>
         <td>
-          <Skeleton height={12} width="50%" />
+          <span className={classes.placeholder} style={{ width: '50%' }} />
         </td>
       </>
     );
@@ -300,30 +296,27 @@ function RouteCells({ number, enabled }: { number: string; enabled: boolean }) {
 
 function RouteText({ id, route }: ReturnType<typeof routeOf>): ReactNode {
   if (id === null) return <Dim label="None" />;
-  if (!route) {
-    return (
-      <Text size="sm" c="dimmed">
-        Route {id}
-      </Text>
-    );
-  }
+  if (!route) return <Dim label={`Route ${id}`} />;
   const { alias, route_type, value } = route.attributes;
   const name = alias?.trim() || `Route ${id}`;
-  const full =
-    route_type === 'sip-reg'
-      ? `${name} (SIP registration, default)`
-      : `${name} — ${route_type}: ${value ?? ''}`;
+  if (route_type === 'sip-reg') {
+    return (
+      <span className={`${classes.truncate} ${classes.dim}`} title={`${name} (SIP registration, default)`}>
+        {name} (default)
+      </span>
+    );
+  }
   return (
-    <Text size="sm" truncate title={full} c={route_type === 'sip-reg' ? 'dimmed' : undefined}>
-      {route_type === 'sip-reg' ? `${name} (default)` : name}
-    </Text>
+    <span className={classes.truncate} title={`${name} — ${route_type}: ${value ?? ''}`}>
+      {name}
+    </span>
   );
 }
 
 function Dim({ label = '—' }: { label?: string }) {
   return (
-    <Text size="sm" c="dimmed" aria-label={label === '—' ? 'none' : undefined}>
+    <span className={classes.dim} aria-label={label === '—' ? 'none' : undefined}>
       {label}
-    </Text>
+    </span>
   );
 }

@@ -1,7 +1,7 @@
 // /numbers: the account's phone numbers, paged against Flowroute, filtered and selected via the URL.
 import { Alert, Anchor, Button, Group, Loader, NativeSelect, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { nextOffsetFromLink } from '@/components/pager';
@@ -42,22 +42,28 @@ export function NumbersListPage() {
   // --- selection ---
   const selectedSet = useMemo(() => new Set(selection.mode === 'some' ? selection.numbers : []), [selection]);
   const isSelected = (n: string) => selection.mode === 'all-matching' || selectedSet.has(n);
-  const pageIds = rows.map((r) => r.id);
+  const pageIds = useMemo(() => rows.map((r) => r.id), [rows]);
   const selectedOnPage = pageIds.filter((id) => isSelected(id)).length;
   const allState: 'all' | 'some' | 'none' =
     pageIds.length > 0 && selectedOnPage === pageIds.length ? 'all' : selectedOnPage > 0 ? 'some' : 'none';
   const setSelection = (next: Selection) => update({ selection: next }, { replace: true });
-  const toggle = (n: string) => {
-    if (selection.mode === 'all-matching') {
-      // Leaving "all matching": keep this page's rows except the one unticked.
-      setSelection({ mode: 'some', numbers: pageIds.filter((id) => id !== n) });
-      return;
-    }
-    const next = new Set(selectedSet);
-    if (next.has(n)) next.delete(n);
-    else next.add(n);
-    setSelection(next.size ? { mode: 'some', numbers: [...next] } : { mode: 'none' });
-  };
+  // Stable while scrolling, so memoized rows do not re-render.
+  const toggle = useCallback(
+    (n: string) => {
+      let next: Selection;
+      if (selection.mode === 'all-matching') {
+        // Leaving "all matching": keep this page's rows except the one unticked.
+        next = { mode: 'some', numbers: pageIds.filter((id) => id !== n) };
+      } else {
+        const set = new Set(selectedSet);
+        if (set.has(n)) set.delete(n);
+        else set.add(n);
+        next = set.size ? { mode: 'some', numbers: [...set] } : { mode: 'none' };
+      }
+      update({ selection: next }, { replace: true });
+    },
+    [selection.mode, selectedSet, pageIds, update],
+  );
   const toggleAll = () => {
     if (allState === 'all') {
       if (selection.mode === 'all-matching') return setSelection({ mode: 'none' });
@@ -217,6 +223,7 @@ export function NumbersListPage() {
               onToggleAll={toggleAll}
               allState={allState}
               caption={caption}
+              resetKey={`${offset}|${limit}|${JSON.stringify(filters)}|${sort?.key ?? ''}|${sort?.dir ?? ''}`}
             />
             <Group justify="space-between" gap="sm" wrap="wrap">
               <Text size="xs" c="dimmed">
