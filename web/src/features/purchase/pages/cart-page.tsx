@@ -94,7 +94,7 @@ export function CartPage() {
         )
       ) : (
         <Grid gap="lg">
-          <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Grid.Col span={{ base: 12, lg: 8 }} order={{ base: 2, lg: 1 }}>
             <Paper
               withBorder
               radius="md"
@@ -210,7 +210,7 @@ export function CartPage() {
               </Group>
             </Paper>
           </Grid.Col>
-          <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Grid.Col span={{ base: 12, lg: 4 }} order={{ base: 1, lg: 2 }}>
             <Paper withBorder radius="md" p="md" component="section" aria-labelledby="totals-title">
               <Stack gap="sm">
                 <Title order={2} size="h4" id="totals-title">

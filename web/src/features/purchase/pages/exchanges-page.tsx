@@ -77,7 +77,7 @@ export function ExchangesPage() {
         </EmptyState>
       ) : (
         <SimpleGrid
-          cols={{ base: 3, xs: 4, sm: 6, md: 8, lg: 10 }}
+          cols={{ base: 3, xs: 4, sm: 5, md: 6, lg: 8 }}
           spacing="xs"
           verticalSpacing="xs"
           component="ul"
@@ -93,6 +93,7 @@ export function ExchangesPage() {
                 to={`/buy/search?starts_with=${code.id}`}
                 variant="default"
                 fullWidth
+                px="xs"
                 ff="monospace"
                 aria-label={`Exchange ${exchangeLabel(code.id)}`}
               >
