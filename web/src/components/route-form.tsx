@@ -12,10 +12,12 @@ import {
   ROUTE_TYPE_LABELS,
   changeError,
   createRoute,
+  findSameRoute,
   invalidateRouteLists,
   keyForAttempt,
   type ChangeError,
   type CreatableRouteType,
+  type NewRouteBody,
   type Route,
 } from '@/lib/flowroute/routes';
 
@@ -94,7 +96,11 @@ export function RouteForm({
     event.preventDefault();
     setTouched({ alias: true, value: true });
     if (aliasError || valueError || mutation.isPending) return;
-    const body = JSON.stringify({ routeType, alias: alias.trim(), value: normalized });
+    const body = JSON.stringify({
+      route_type: routeType,
+      alias: alias.trim(),
+      value: normalized,
+    } satisfies NewRouteBody);
     const previous = attempt.current && attempt.current.body === body ? attempt.current : {};
     const key = keyForAttempt(previous);
     attempt.current = { body, key };
@@ -110,6 +116,17 @@ export function RouteForm({
     } catch (error) {
       attempt.current = { body, key, error: changeError(error) };
       const apiError = toApiError(error);
+      if (apiError.proxyError === 'outcome_unknown') {
+        // Sent, but no answer came back: the route may exist. Look before anyone sends it again.
+        const existing = await findSameRoute(JSON.parse(body) as NewRouteBody).catch(() => null);
+        if (existing) {
+          attempt.current = null;
+          mutation.reset();
+          void invalidateRouteLists(queryClient);
+          onCreated(existing);
+          return;
+        }
+      }
       const fields: Partial<Record<Field, string>> = {};
       for (const [name, text] of Object.entries(apiError.fieldErrors)) {
         if (name === 'alias' || name === 'value' || name === 'route_type') fields[name] = text;
@@ -190,6 +207,9 @@ export function RouteForm({
           <Alert color="red" variant="light" role="alert" title="The route was not created">
             {unplacedError.message}
             {unplacedError.status ? ` (HTTP ${unplacedError.status})` : ''}
+            {unplacedError.proxyError === 'outcome_unknown'
+              ? ' No route with this alias and value exists now, so it is safe to try again.'
+              : ''}
           </Alert>
         ) : null}
         <Group justify="flex-end" gap="sm">

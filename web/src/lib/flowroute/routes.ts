@@ -136,6 +136,27 @@ export const routeQueries = {
     }),
 };
 
+/**
+ * The newest route with exactly this type, alias and value (pages through /v2/routes, bounded). Used after
+ * an "outcome unknown" create: the route may exist even though no answer came back.
+ */
+export async function findSameRoute(body: NewRouteBody, signal?: AbortSignal): Promise<Route | null> {
+  let offset: number | null = 0;
+  let found: Route | null = null;
+  for (let page = 0; offset !== null && page < 50; page++) {
+    const result: RoutesPage = await fetchRoutesPage(
+      { route_type: body.route_type, limit: MAX_PAGE, offset },
+      signal,
+    );
+    for (const route of result.data) {
+      const a = route.attributes;
+      if (a.alias === body.alias.trim() && (a.value ?? '') === body.value.trim()) found = route;
+    }
+    offset = nextOffset(result.links);
+  }
+  return found;
+}
+
 export interface NewRouteBody {
   route_type: CreatableRouteType;
   alias: string;

@@ -219,6 +219,7 @@ function BulkDialog({
 
   return (
     <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
       opened={opened}
       onClose={() => !busy && onClose()}
       title={`Set the ${slotName} route to ${state.routeLabel}`}
@@ -319,7 +320,7 @@ function BulkDialog({
             </Button>
           ) : null}
           {(state.phase === 'done' || state.phase === 'reverted') && toRevert(state).length > 0 ? (
-            <Button color="orange" onClick={() => void run.revert(toRevert(state))}>
+            <Button variant="light" color="orange" onClick={() => void run.revert(toRevert(state))}>
               {state.phase === 'reverted'
                 ? `Retry ${toRevert(state).length} failed reverts`
                 : `Revert all ${toRevert(state).length}`}

@@ -10,7 +10,7 @@ const ROW_HEIGHT = 41;
 const VIRTUAL_FROM = 100;
 
 function status(item: BulkItem): { text: string; color?: string } {
-  if (item.revert === 'ok') return { text: 'Reverted', color: 'orange' };
+  if (item.revert === 'ok') return { text: '↩ Reverted' };
   if (item.revert === 'queued') return { text: 'Reverting…', color: 'dimmed' };
   if (item.revert === 'failed') {
     return {
@@ -30,7 +30,7 @@ function status(item: BulkItem): { text: string; color?: string } {
     case 'queued':
       return { text: 'Sending…', color: 'dimmed' };
     case 'ok':
-      return { text: item.after === undefined ? 'Changed (not read back)' : 'Changed', color: 'green' };
+      return { text: item.after === undefined ? '✓ Changed (not read back)' : '✓ Changed' };
     case 'failed':
       return { text: `Failed: ${item.error?.message ?? ''}${httpSuffix(item.error?.status)}`, color: 'red' };
   }

@@ -311,6 +311,7 @@ function RoutingEditor({
       </Group>
 
       <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
         opened={creatingFor !== null}
         onClose={() => setCreatingFor(null)}
         title={`New route for the ${creatingFor ?? ''} slot`}
@@ -329,6 +330,7 @@ function RoutingEditor({
       </Modal>
 
       <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
         opened={confirming}
         onClose={() => !applying && setConfirming(false)}
         title={`Change routing of ${formatNanp(number)}?`}

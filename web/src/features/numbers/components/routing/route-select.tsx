@@ -101,8 +101,7 @@ export function RouteSelect({
               </Badge>
             </Group>
             <Text size="xs" c="dimmed" ff="monospace" truncate>
-              {routeValueText(route) ??
-                (route.id === '0' ? 'default: devices registered to Flowroute' : '—')}
+              {routeValueText(route) ?? (route.id === '0' ? 'default: devices registered to Flowroute' : '—')}
             </Text>
           </Stack>
         );
