@@ -23,6 +23,8 @@ export const cssVariablesResolver: CSSVariablesResolver = (t) => {
   const light: Record<string, string> = {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
     '--mantine-color-placeholder': 'var(--mantine-color-gray-6)',
+    // Field error text (red 6 is 3.3:1 on white; red 8 passes AA).
+    '--mantine-color-error': 'var(--mantine-color-red-8)',
   };
   for (const [name, shades] of Object.entries(t.colors)) {
     if (!shades || shades.length < 10) continue;
