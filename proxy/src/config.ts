@@ -39,6 +39,8 @@ export const ConfigSchema = z.object({
   databaseSchema: z.string().nullable().default(null),
   /** AUDIT_STORE_MESSAGE_TEXT=true keeps message text in the audit log; default only its sha256 + length. */
   auditStoreMessageText: z.boolean().default(false),
+  /** PURCHASE_CONFIRMATION=required: a purchase must carry a single-use X-Confirmation token (S-13). */
+  purchaseConfirmation: z.enum(['required', 'off']).default('off'),
   dataDir: z.string().default('.data'),
   demoPassword: z.string().nullable().default(null),
   sessionIdleMinutes: z.number().positive().default(15),
@@ -310,3 +312,5 @@ export function describeConfig(config: Config): Record<string, unknown> {
     staticDir: config.staticDir,
   };
 }
+    purchaseConfirmation:
+      present(env, 'PURCHASE_CONFIRMATION')?.trim().toLowerCase() === 'required' ? 'required' : 'off',

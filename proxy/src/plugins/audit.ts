@@ -38,6 +38,7 @@ export default fp(
         await sweep();
         await store.sessions.purgeExpired();
         await store.idempotency.purgeExpired();
+        await store.confirmations.purgeExpired();
         await store.throttle.purgeExpired(24 * 3_600_000);
       } catch (err) {
         app.log.error({ err: { message: (err as Error).message } }, 'audit/session housekeeping failed');

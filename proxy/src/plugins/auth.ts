@@ -7,9 +7,11 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from 'fastify-plugin';
 import { isLoopbackHost, type Config } from '../config';
 import type { Store } from '../store';
+import type { ConfirmationStore } from '../store/confirmations';
 import { generatePassword } from '../store/passwords';
 import { DEFAULT_THROTTLE, loginRules, type ThrottleLimits } from '../store/throttle';
-import type { SessionUser } from '../store/types';
+import { roleAtLeast, type SessionUser } from '../store/types';
+import { OPERATIONS } from '../routes/table';
 import { adminRoutes } from '../routes/admin';
 import auditPlugin from './audit';
 import csrfPlugin from './csrf';
@@ -18,8 +20,14 @@ import { classify } from './static';
 
 export const SESSION_COOKIE = '__Host-session';
 export const DEMO_USERNAME = 'demo';
+/** Operations that need a confirmation token (header X-Confirmation) when PURCHASE_CONFIRMATION=required. */
+export const CONFIRMABLE = new Set(['purchaseNumber']);
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** S-13: set when purchases must carry a single-use X-Confirmation token (PURCHASE_CONFIRMATION=required). */
+    purchaseConfirmation: ConfirmationStore | null;
+  }
   interface FastifyRequest {
     /** The signed-in staff member, or null. Set for /api, /admin and /auth requests. */
     user: SessionUser | null;
@@ -225,6 +233,58 @@ export const authPlugin = fp(
         return { user: publicUser(result) };
       });
 
+      // S-13: a single-use, 5-minute confirmation for spending money, bound to (user, action, target, what was shown).
+      app.post('/auth/confirmations', { bodyLimit: 4096 }, async (request, reply) => {
+        const user = request.user;
+        if (!user) return unauthenticated(reply);
+        const body = (request.body ?? {}) as { action?: unknown; target?: unknown; details?: unknown };
+        const op = OPERATIONS.find((o) => o.operationId === body.action);
+        if (!op || !CONFIRMABLE.has(op.operationId)) {
+          return sendProxyError(reply, {
+            status: 400,
+            code: 'invalid_body',
+            title: 'Bad Request',
+            detail: `action must be one of ${[...CONFIRMABLE].join(', ')}.`,
+            source: { pointer: '/action' },
+          });
+        }
+        if (typeof body.target !== 'string' || !/^[0-9]{11}$/.test(body.target)) {
+          return sendProxyError(reply, {
+            status: 400,
+            code: 'invalid_body',
+            title: 'Bad Request',
+            detail: 'target must be the 11-digit number, e.g. 12065550100.',
+            source: { pointer: '/target' },
+          });
+        }
+        const details = body.details ?? {};
+        if (typeof details !== 'object' || Array.isArray(details) || JSON.stringify(details).length > 1000) {
+          return sendProxyError(reply, {
+            status: 400,
+            code: 'invalid_body',
+            title: 'Bad Request',
+            detail: 'details must be a small object (what the user was shown, e.g. the costs).',
+            source: { pointer: '/details' },
+          });
+        }
+        if (!roleAtLeast(user.role, op.minRole)) {
+          return sendProxyError(reply, {
+            status: 403,
+            code: 'forbidden_role',
+            title: 'Forbidden',
+            detail: `This needs the ${op.minRole} role; you are ${user.role}.`,
+          });
+        }
+        const issued = await store.confirmations.issue({
+          userId: user.id,
+          action: op.operationId,
+          target: body.target,
+          details: details as Record<string, unknown>,
+        });
+        reply.code(201);
+        return issued;
+      });
+
       app.post('/auth/logout', async (request, reply) => {
         const user = request.user;
         if (user) {
@@ -306,6 +366,10 @@ export function createStaffAccess(
         ...(extra.throttle ? { throttle: extra.throttle } : {}),
       });
       await app.register(auditPlugin, { store });
+      app.decorate(
+        'purchaseConfirmation',
+        config.purchaseConfirmation === 'required' ? store.confirmations : null,
+      );
       await app.register(adminRoutes, { store });
       await ensureDemoAccount(store, config, extra.print ?? ((line) => app.log.info(line)));
     },

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { sendProxyError, type ProxyErrorInit } from '../plugins/errors';
 import type { ProxyAnswer } from '../plugins/forwarder';
 import { readIdempotencyKey, requestHash, runIdempotent } from '../plugins/idempotency';
+import type { ConfirmationStore } from '../store/confirmations';
 import { roleAtLeast, type AuditLog, type SessionUser } from '../store/types';
 import { parseRawUrl } from './raw-url';
 import { checkQuery, OPERATIONS, type FieldProblem, type Operation } from './table';
@@ -158,6 +159,20 @@ async function handle(
     app.idempotency,
     { key: key.key, userId: user.id, operation: op.operationId, requestHash: hash },
     async () => {
+      // 4b. Spending money (S-13): a single-use X-Confirmation token from POST /auth/confirmations, when required.
+      let summary = body.value.summary;
+      const confirmations = app.hasDecorator('purchaseConfirmation') ? app.purchaseConfirmation : null;
+      if (confirmations && op.operationId === 'purchaseNumber') {
+        const checked = await checkConfirmation(
+          confirmations,
+          request,
+          user.id,
+          op.operationId,
+          target ?? '',
+        );
+        if (!checked.ok) return checked.answer;
+        summary = { ...summary, confirmed: checked.details };
+      }
       // 5. Audit intent before Flowroute sees anything; if it cannot be written, nothing is sent (fail closed).
       let intentId: string | null = null;
       if (opts.audit) {
@@ -169,7 +184,7 @@ async function handle(
             sourceIp: request.ip,
             operation: op.operationId,
             target,
-            summary: body.value.summary,
+            summary,
             idempotencyKey: key.key,
           });
         } catch (err) {
@@ -222,6 +237,48 @@ async function handle(
   }
   note(request, outcome.answer);
   return sendAnswer(reply, outcome.answer, false);
+}
+
+/** Consumes the request's X-Confirmation token; a refusal is an answer that never reached Flowroute. */
+async function checkConfirmation(
+  store: ConfirmationStore,
+  request: FastifyRequest,
+  userId: string,
+  action: string,
+  target: string,
+): Promise<{ ok: true; details: Record<string, unknown> } | { ok: false; answer: ProxyAnswer }> {
+  const token = request.headers['x-confirmation'];
+  const result =
+    typeof token === 'string' && token !== ''
+      ? await store.consume({ userId, action, target, token })
+      : ({ ok: false, reason: 'missing' } as const);
+  if (result.ok) return result;
+  const [status, code, detail] =
+    result.reason === 'missing'
+      ? [428, 'confirmation_required', 'Confirm the purchase first (the X-Confirmation header is missing).']
+      : result.reason === 'used'
+        ? [409, 'confirmation_used', 'This confirmation was already used. Confirm again.']
+        : result.reason === 'expired'
+          ? [409, 'confirmation_expired', 'The confirmation expired (5 minutes). Confirm again.']
+          : [403, 'confirmation_invalid', 'The confirmation does not match this purchase. Confirm again.'];
+  const init = {
+    status,
+    code,
+    title: status === 428 ? 'Precondition Required' : status === 409 ? 'Conflict' : 'Forbidden',
+    detail,
+  };
+  return {
+    ok: false,
+    answer: {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-proxy-error': code },
+      body: JSON.stringify({ errors: [init] }),
+      upstreamStatus: null,
+      upstreamMs: 0,
+      reached: 'no',
+      proxyError: code,
+    },
+  };
 }
 
 function auditUnavailable(): ProxyAnswer {

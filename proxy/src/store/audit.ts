@@ -253,7 +253,7 @@ export class AuditStore implements AuditLog {
   ) {
     this.instanceId = options.instanceId ?? randomUUID();
     this.storeMessageText = options.storeMessageText ?? false;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
   }
 
   /** Marks this process alive for other replicas (PostgreSQL): see markOrphans. */

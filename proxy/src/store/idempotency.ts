@@ -18,7 +18,7 @@ export class DbIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly db: Db,
     private readonly ttlMs = IDEMPOTENCY_TTL_MS,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   async claim(input: {

@@ -1,6 +1,7 @@
 // The proxy's state: staff users, sessions, sign-in throttling, audit log and idempotency records, on PGlite
 // (embedded default) or PostgreSQL (DATABASE_URL). openStore() connects and applies migrations.
 import { AuditStore } from './audit';
+import { ConfirmationStore } from './confirmations';
 import { openDb, type Db, type DbOptions } from './db';
 import { DbIdempotencyStore } from './idempotency';
 import { migrate } from './migrations';
@@ -23,6 +24,7 @@ export interface Store {
   throttle: LoginThrottle;
   audit: AuditStore;
   idempotency: DbIdempotencyStore;
+  confirmations: ConfirmationStore;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throttle: new LoginThrottle(db),
     audit,
     idempotency: new DbIdempotencyStore(db, options.idempotencyTtlMs),
+    confirmations: new ConfirmationStore(db),
     close: () => db.close(),
   };
 }

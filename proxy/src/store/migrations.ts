@@ -96,6 +96,35 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit
   FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 `,
   },
+  {
+    version: 2,
+    name: 'single-use confirmations for spending money (S-13)',
+    sql: `
+CREATE TABLE confirmations (
+  token_hash text PRIMARY KEY,
+  user_id    text NOT NULL,
+  action     text NOT NULL,
+  target     text NOT NULL,
+  details    jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  used_at    timestamptz
+);
+CREATE INDEX confirmations_expires_idx ON confirmations (expires_at);
+`,
+  },
+  {
+    version: 3,
+    name: 'rate-limit counters shared by all replicas (R-5)',
+    sql: `
+CREATE TABLE rate_counters (
+  key        text PRIMARY KEY,
+  count      integer NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX rate_counters_expires_idx ON rate_counters (expires_at);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 0x0f1001; // advisory lock id: one migrator at a time across replicas
