@@ -227,7 +227,13 @@ function Attributes({ detail }: { detail: NumberDetail }) {
             {rel.e911_address.data ? (
               `${rel.e911_address.data.type} ${rel.e911_address.data.id}`
             ) : (
-              <Text span size="sm" c="var(--mantine-color-orange-light-color)">
+              <Text
+                span
+                size="sm"
+                style={{
+                  color: 'light-dark(var(--mantine-color-orange-light-color), var(--mantine-color-orange-4))',
+                }}
+              >
                 None — 911 calls from this number have no registered address
               </Text>
             )}

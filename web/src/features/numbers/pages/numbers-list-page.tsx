@@ -128,15 +128,6 @@ export function NumbersListPage() {
               </Anchor>
             </Group>
           </Alert>
-        ) : selectedCount > 0 && !(allState === 'all' && morePagesExist) ? (
-          <Group gap="xs">
-            <Text size="sm" c="dimmed">
-              {selectedCount} selected
-            </Text>
-            <Anchor component="button" size="sm" onClick={clearSelection}>
-              Clear selection
-            </Anchor>
-          </Group>
         ) : null}
 
         <Group justify="space-between" gap="sm" wrap="wrap">
