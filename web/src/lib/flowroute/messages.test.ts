@@ -78,3 +78,16 @@ describe('buildSendBody', () => {
 it('formats dates as UTC ISO', () => {
   expect(toFlowrouteDate(new Date(Date.UTC(2026, 10, 28, 1, 2, 3)))).toBe('2026-11-28T01:02:03.000Z');
 });
+
+it('polls fast while fresh, slowly later, and stops when settled', () => {
+  const now = Date.parse('2026-11-28T12:00:00Z');
+  const at = (status: string, ago: number) =>
+    ({
+      id: one.id,
+      attributes: { status, direction: 'outbound', timestamp: new Date(now - ago).toISOString() },
+    }) as Mdr;
+  expect(detailPollInterval(undefined, now)).toBe(2000);
+  expect(detailPollInterval(at('smsc submit', 5_000), now)).toBe(2000);
+  expect(detailPollInterval(at('message buffered', 600_000), now)).toBe(30_000);
+  expect(detailPollInterval(at('delivered', 5_000), now)).toBe(false);
+});

@@ -111,7 +111,8 @@ export type MdrMedia = z.output<typeof mediaSchema>;
 export type MdrPage = z.output<typeof mdrPageSchema>;
 export type MdrDetail = z.output<typeof mdrDetailSchema>;
 
-export const MDR_ID_RE = /^mdr[12]-[0-9a-f]{32}$/i;
+/** Flowroute v2.1 MDR ids (the proxy accepts exactly this form). */
+export const MDR_ID_RE = /^mdr2-[0-9a-f]{32}$/;
 
 // ---------------------------------------------------------------------------------------------------
 // Status semantics
@@ -157,6 +158,17 @@ export function isSettled(mdr: Mdr, now = Date.now()): boolean {
   if (isFinalStatus(a.status)) return true;
   const t = Date.parse(a.timestamp);
   return Number.isFinite(t) && now - t > 24 * 3600_000;
+}
+
+/**
+ * How often to re-read an MDR: every 2 s in its first 2 minutes (receipts usually arrive within seconds),
+ * then every 30 s (a "message buffered" may still turn into "delivered"), never once settled.
+ */
+export function detailPollInterval(mdr: Mdr | undefined, now = Date.now()): number | false {
+  if (!mdr) return 2000;
+  if (isSettled(mdr, now)) return false;
+  const t = Date.parse(mdr.attributes.timestamp);
+  return Number.isFinite(t) && now - t > 120_000 ? 30_000 : 2000;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -250,16 +262,12 @@ export const messageQueries = {
       staleTime: 30_000,
     }),
   details: () => [...messageQueries.all(), 'detail'] as const,
-  /** One MDR; polls every 2 s until its status is final. */
+  /** One MDR; polls until its status is final (every 2 s while fresh, then every 30 s; see detailPollInterval). */
   detail: (id: string) =>
     queryOptions({
       queryKey: [...messageQueries.details(), id] as const,
       queryFn: ({ signal }) => fetchMdr(id, signal),
-      refetchInterval: (query) => {
-        const data = query.state.data;
-        if (query.state.error) return false;
-        return data && isSettled(data.data) ? false : 2000;
-      },
+      refetchInterval: (query) => (query.state.error ? false : detailPollInterval(query.state.data?.data)),
     }),
 };
 

@@ -28,7 +28,7 @@ export function BodyCounter({
         <Text size="sm">
           <b>{c.characters.toLocaleString('en-US')}</b> characters
         </Text>
-        <Badge color={ucs2 ? 'orange' : 'gray'} variant="light" title="Encoding under Flowroute's rule">
+        <Badge color={ucs2 ? '#a84300' : 'gray.7'} variant="filled" title="Encoding under Flowroute's rule">
           {c.encoding}
         </Badge>
         {mms ? (
@@ -55,7 +55,11 @@ export function BodyCounter({
         <Popover width={280} position="bottom-start" withArrow shadow="md">
           <Popover.Target>
             <Button variant="subtle" size="compact-sm" aria-label="Cost estimate settings">
-              {cost !== null ? `≈ ${formatUsdEstimate(cost)}` : 'Set rates for a cost estimate'}
+              {cost !== null
+                ? `≈ ${formatUsdEstimate(cost)}`
+                : rates.perSegment !== null && !mms
+                  ? `Rate ${formatUsdEstimate(rates.perSegment)} per segment`
+                  : 'Set rates for a cost estimate'}
             </Button>
           </Popover.Target>
           <Popover.Dropdown>
@@ -98,9 +102,11 @@ export function BodyCounter({
               {c.forcingChars.length === 1
                 ? 'This character is'
                 : `These ${c.forcingChars.length} characters are`}{' '}
-              not plain ASCII, so Flowroute sends the whole message as UCS-2 (message_encoding 8) and bills{' '}
-              {c.flowroute.segments} {c.flowroute.segments === 1 ? 'segment' : 'segments'} instead of{' '}
-              {Math.max(1, plainSegments(body))}.
+              not plain ASCII, so Flowroute sends the whole message as UCS-2 (message_encoding 8): 70
+              characters per segment instead of 160.{' '}
+              {c.flowroute.segments > plainSegments(body)
+                ? `That bills ${c.flowroute.segments} segments instead of ${plainSegments(body)}.`
+                : `Still ${c.flowroute.segments} ${c.flowroute.segments === 1 ? 'segment' : 'segments'} at this length.`}
             </Text>
             <HighlightedBody body={body} />
             {smart.length > 0 ? (

@@ -78,7 +78,7 @@ export function MessageDetailView({
           <DirectionBadge direction={a.direction} size="md" />
           <StatusBadge status={a.status} size="md" />
           {a.is_mms ? (
-            <Badge variant="light" color="cyan">
+            <Badge variant="light" color="cyan" style={{ color: 'var(--mantine-color-cyan-9)' }}>
               MMS
             </Badge>
           ) : (
@@ -90,7 +90,7 @@ export function MessageDetailView({
             <Group gap={4} aria-live="polite">
               <Loader size={12} />
               <Text size="xs" c="dimmed">
-                Checking for updates every 2 s until the status is final
+                Checking for updates until the status is final
               </Text>
             </Group>
           ) : null}

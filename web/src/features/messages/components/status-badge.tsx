@@ -4,7 +4,12 @@ import { statusColor } from '../model/dlr';
 
 export function StatusBadge({ status, size = 'sm' }: { status: string; size?: 'xs' | 'sm' | 'md' }) {
   return (
-    <Badge color={statusColor(status)} variant="light" size={size} style={{ textTransform: 'none' }}>
+    <Badge
+      color={statusColor(status)}
+      variant="light"
+      size={size}
+      style={{ textTransform: 'none', color: `var(--mantine-color-${statusColor(status)}-9)` }}
+    >
       {status || 'none'}
     </Badge>
   );
@@ -14,7 +19,7 @@ export function DirectionBadge({ direction, size = 'sm' }: { direction: string; 
   const inbound = direction === 'inbound';
   return (
     <Badge
-      color={inbound ? 'grape' : 'indigo'}
+      color={inbound ? 'grape.9' : 'indigo.9'}
       variant="outline"
       size={size}
       style={{ textTransform: 'none' }}

@@ -84,3 +84,8 @@ it('keeps the Idempotency-Key only when the outcome of a send is open', () => {
   expect(keepKeyAfterError(429)).toBe(false);
   expect(keepKeyAfterError(422)).toBe(false);
 });
+
+it('refuses bodies longer than the proxy accepts', () => {
+  expect(validateCompose({ ...valid, body: 'x'.repeat(5001) }).body).toMatch(/5,000/);
+  expect(validateCompose({ ...valid, body: 'x'.repeat(5000) })).toEqual({});
+});

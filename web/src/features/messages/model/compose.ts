@@ -6,6 +6,8 @@ import { analyzeSms } from '@contract/sms';
 /** Flowroute: one MMS per request, at most 750 kB including text (its error says 767,840 bytes). */
 export const MMS_LIMIT_TEXT = '750 kB in total, text included';
 export const MAX_MEDIA_URLS = 10;
+/** The proxy refuses longer bodies (Flowroute documents no maximum). */
+export const MAX_BODY_CHARS = 5000;
 
 export const DEFAULT_RATE_PER_SEGMENT_USD = 0.004;
 export const DEFAULT_RATE_PER_MMS_USD = 0.0095;
@@ -40,6 +42,7 @@ export function validateHttpsUrl(raw: string, what = 'URL'): string | null {
     return `${what} is not a valid URL`;
   }
   if (url.protocol !== 'https:') return `${what} must start with https://`;
+  if (value.length > 2048) return `${what} is too long (at most 2,048 characters)`;
   if (!url.hostname) return `${what} needs a host name`;
   if (url.username || url.password) return `${what} must not contain a user name or password`;
   return null;
@@ -68,6 +71,8 @@ export function validateCompose(v: ComposeValues): ComposeErrors {
   const mms = isMmsMessage(v);
   if (!v.body.trim() && v.mediaUrls.length === 0)
     errors.body = mms ? 'Add text or a media URL' : 'Write a message';
+  if (v.body.length > MAX_BODY_CHARS)
+    errors.body = `At most ${MAX_BODY_CHARS.toLocaleString('en-US')} characters`;
   if (v.mediaUrls.length > MAX_MEDIA_URLS) errors.body = `At most ${MAX_MEDIA_URLS} media URLs`;
   const mediaErrors = v.mediaUrls.map((u, i) => validateHttpsUrl(u, `Media URL ${i + 1}`));
   if (mediaErrors.some((e) => e !== null)) errors.mediaUrls = mediaErrors;

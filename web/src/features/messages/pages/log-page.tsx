@@ -122,7 +122,13 @@ export function LogPage() {
             />
 
             <Group justify="space-between" wrap="wrap" gap="xs">
-              <Text size="sm" aria-live="polite" data-testid="filter-count" c={stale ? 'dimmed' : undefined}>
+              <Text
+                size="sm"
+                aria-live="polite"
+                data-testid="filter-count"
+                data-stale={stale}
+                c={stale ? 'dimmed' : undefined}
+              >
                 {hasActiveFilters(filters)
                   ? `${filtered.length.toLocaleString('en-US')} of ${progress.rows.length.toLocaleString('en-US')} loaded messages match`
                   : `${progress.rows.length.toLocaleString('en-US')} messages loaded`}
