@@ -13,6 +13,7 @@ import {
   Text,
   VisuallyHidden,
 } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useMemo, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
@@ -46,6 +47,7 @@ export function RoutesListPage() {
   const usage = useRouteUsage();
   const byRoute = useMemo(() => (usage.numbers ? usageByRoute(usage.numbers) : null), [usage.numbers]);
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
+  const compact = useMediaQuery('(max-width: 48em)') ?? false;
 
   const setType = (value: string | null) => {
     setSearchParams((prev) => {
@@ -112,6 +114,53 @@ export function RoutesListPage() {
                 ? 'There are no more routes on this page.'
                 : 'Create a route to send calls somewhere.'}
             </EmptyState>
+          ) : compact ? (
+            <Stack
+              gap={0}
+              component="ul"
+              aria-label="Routes"
+              style={{ listStyle: 'none', margin: 0, padding: 0 }}
+            >
+              {routes.map((route) => {
+                const use = byRoute?.get(route.id) ?? { primary: [], failover: [] };
+                const open = expanded.has(route.id);
+                const panelId = `route-numbers-${route.id}`;
+                return (
+                  <li
+                    key={route.id}
+                    style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
+                  >
+                    <Stack gap={6} p="sm">
+                      <Group justify="space-between" wrap="nowrap" gap="xs">
+                        <RouteName route={route} />
+                        <RouteTypeBadge route={route} />
+                      </Group>
+                      <RouteValue route={route} />
+                      <Group justify="space-between" gap="xs">
+                        <Text size="sm">
+                          Primary for{' '}
+                          <Count value={byRoute ? use.primary.length : null} partial={!usage.complete} /> ·
+                          Failover for{' '}
+                          <Count value={byRoute ? use.failover.length : null} partial={!usage.complete} />
+                        </Text>
+                        <ShowNumbersButton
+                          route={route}
+                          open={open}
+                          panelId={panelId}
+                          disabled={!byRoute || use.primary.length + use.failover.length === 0}
+                          onClick={() => toggle(route.id)}
+                        />
+                      </Group>
+                      {open ? (
+                        <div id={panelId}>
+                          <RouteNumbers use={use} />
+                        </div>
+                      ) : null}
+                    </Stack>
+                  </li>
+                );
+              })}
+            </Stack>
           ) : (
             <Table.ScrollContainer minWidth={760}>
               <Table highlightOnHover verticalSpacing="sm" aria-label="Routes">
@@ -137,27 +186,13 @@ export function RoutesListPage() {
                       <Fragment key={route.id}>
                         <Table.Tr>
                           <Table.Td>
-                            <Text fw={500} size="sm">
-                              {route.attributes.alias || `Route ${route.id}`}
-                            </Text>
-                            <Text size="xs" c="dimmed">
-                              id {route.id}
-                              {route.id === DEFAULT_ROUTE_ID ? ' · default for new numbers' : ''}
-                            </Text>
+                            <RouteName route={route} />
                           </Table.Td>
                           <Table.Td>
-                            <Badge variant="light" color={TYPE_COLORS[route.attributes.route_type] ?? 'gray'}>
-                              {ROUTE_TYPE_LABELS[route.attributes.route_type] ?? route.attributes.route_type}
-                            </Badge>
+                            <RouteTypeBadge route={route} />
                           </Table.Td>
                           <Table.Td>
-                            {route.attributes.route_type === 'number' ? (
-                              <PhoneNumber value={route.attributes.value} size="sm" />
-                            ) : (
-                              <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                                {route.attributes.value ?? '—'}
-                              </Text>
-                            )}
+                            <RouteValue route={route} />
                           </Table.Td>
                           <Table.Td ta="right">
                             <Count value={byRoute ? use.primary.length : null} partial={!usage.complete} />
@@ -166,17 +201,13 @@ export function RoutesListPage() {
                             <Count value={byRoute ? use.failover.length : null} partial={!usage.complete} />
                           </Table.Td>
                           <Table.Td ta="right">
-                            <Button
-                              size="compact-sm"
-                              variant="subtle"
-                              onClick={() => toggle(route.id)}
-                              aria-expanded={open}
-                              aria-controls={open ? panelId : undefined}
+                            <ShowNumbersButton
+                              route={route}
+                              open={open}
+                              panelId={panelId}
                               disabled={!byRoute || total === 0}
-                              aria-label={`${open ? 'Hide' : 'Show'} numbers using ${route.attributes.alias || `route ${route.id}`}`}
-                            >
-                              {open ? 'Hide numbers' : 'Show numbers'}
-                            </Button>
+                              onClick={() => toggle(route.id)}
+                            />
                           </Table.Td>
                         </Table.Tr>
                         {open ? (
@@ -207,6 +238,70 @@ export function RoutesListPage() {
         </Paper>
       </Stack>
     </>
+  );
+}
+
+function RouteName({ route }: { route: Route }) {
+  return (
+    <div style={{ minWidth: 0 }}>
+      <Text fw={500} size="sm">
+        {route.attributes.alias || `Route ${route.id}`}
+      </Text>
+      <Text size="xs" c="dimmed">
+        id {route.id}
+        {route.id === DEFAULT_ROUTE_ID ? ' · default for new numbers' : ''}
+      </Text>
+    </div>
+  );
+}
+
+function RouteTypeBadge({ route }: { route: Route }) {
+  return (
+    <Badge
+      variant="light"
+      color={TYPE_COLORS[route.attributes.route_type] ?? 'gray'}
+      style={{ flexShrink: 0 }}
+    >
+      {ROUTE_TYPE_LABELS[route.attributes.route_type] ?? route.attributes.route_type}
+    </Badge>
+  );
+}
+
+function RouteValue({ route }: { route: Route }) {
+  if (route.attributes.route_type === 'number')
+    return <PhoneNumber value={route.attributes.value} size="sm" />;
+  return (
+    <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+      {route.attributes.value ?? '—'}
+    </Text>
+  );
+}
+
+function ShowNumbersButton({
+  route,
+  open,
+  panelId,
+  disabled,
+  onClick,
+}: {
+  route: Route;
+  open: boolean;
+  panelId: string;
+  disabled: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <Button
+      size="compact-sm"
+      variant="subtle"
+      onClick={onClick}
+      aria-expanded={open}
+      aria-controls={open ? panelId : undefined}
+      disabled={disabled}
+      aria-label={`${open ? 'Hide' : 'Show'} numbers using ${route.attributes.alias || `route ${route.id}`}`}
+    >
+      {open ? 'Hide numbers' : 'Show numbers'}
+    </Button>
   );
 }
 

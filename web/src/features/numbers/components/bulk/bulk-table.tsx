@@ -54,10 +54,10 @@ function Row({ item, state, compact }: { item: BulkItem; state: BulkState; compa
           </Text>
         </Table.Td>
         <Table.Td>
-          <Text size="xs" lineClamp={2}>
+          <Text size="xs" lineClamp={2} style={{ overflowWrap: 'anywhere' }}>
             {current}
           </Text>
-          <Text size="xs" c="dimmed" lineClamp={2}>
+          <Text size="xs" c="dimmed" lineClamp={2} style={{ overflowWrap: 'anywhere' }}>
             → {item.status === 'unchanged' ? 'unchanged' : state.routeLabel}
           </Text>
         </Table.Td>
