@@ -1,5 +1,6 @@
 import {
   buildSendBody,
+  detailPollInterval,
   isFinalStatus,
   isSettled,
   nextOffset,
