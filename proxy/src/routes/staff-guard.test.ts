@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildStaffApp, mutationHeaders, ORIGIN, type StaffApp } from '../../test/staff-harness';
+import { CANARY_SECRET } from '../../test/harness';
 import { json } from '../../test/stub-upstream';
 import { roleAtLeast, type Role } from '../store/types';
 import { OPERATIONS, type OperationId } from './table';
@@ -362,5 +363,16 @@ describe('fail closed: no intent, no mutation (A-4)', () => {
     } finally {
       t.store.audit.intent = original;
     }
+  });
+});
+
+describe('audit hygiene (A-4)', () => {
+  it('no audit record holds the Flowroute secret, a session token, a cookie or a password', async () => {
+    const rows = await t.store.db.query('SELECT * FROM audit');
+    const text = JSON.stringify(rows);
+    expect(rows.length).toBeGreaterThan(20);
+    expect(text).not.toContain(CANARY_SECRET);
+    for (const cookie of Object.values(cookies)) expect(text).not.toContain(cookie.split('=')[1]!);
+    expect(text).not.toMatch(/__Host-session|password 1/);
   });
 });
