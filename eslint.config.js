@@ -32,6 +32,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['public/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
@@ -49,8 +53,14 @@ export default tseslint.config(
           patterns: features
             .filter((other) => other !== feature)
             .map((other) => ({
-              group: [`@/features/${other}`, `@/features/${other}/**`, `**/features/${other}/**`, `../../${other}/**`],
-              message: 'Features do not import each other: move shared code to web/src/components or web/src/lib.',
+              group: [
+                `@/features/${other}`,
+                `@/features/${other}/**`,
+                `**/features/${other}/**`,
+                `../../${other}/**`,
+              ],
+              message:
+                'Features do not import each other: move shared code to web/src/components or web/src/lib.',
             })),
         },
       ],
