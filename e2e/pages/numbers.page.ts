@@ -30,7 +30,7 @@ export class NumbersPage {
     return this.page.getByRole('button', { name: 'Previous' }).first();
   }
 
-  get pageSize(): Locator {
+  get rowsPerPage(): Locator {
     return this.page.getByLabel('Rows per page');
   }
 

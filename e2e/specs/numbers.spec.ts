@@ -32,9 +32,12 @@ test.describe('account numbers', () => {
     const area = firstPage[0]!.slice(3, 6);
     await numbers.filter('Starts with').fill(`(${area}) `);
     await expect(page).toHaveURL(new RegExp(`starts_with=${area}(&|$)`));
-    await expect(numbers.numberLinks.first()).toBeVisible();
-    for (const n of await numbers.numberLinks.allTextContents())
-      expect(n.startsWith(`+1 ${area}-`)).toBe(true);
+    // The previous rows stay on screen until the filtered page arrives: wait for it.
+    await expect
+      .poll(async () =>
+        (await numbers.numberLinks.allTextContents()).every((n) => n.startsWith(`+1 ${area}-`)),
+      )
+      .toBe(true);
 
     // A typed "+1" country code is not part of the filter digits.
     await numbers.filter('Starts with').fill(`+1 ${area}`);
@@ -57,13 +60,13 @@ test.describe('account numbers', () => {
   test('page size up to 200 and sorting the loaded page', async ({ adminPage: page, consoleErrors }) => {
     const numbers = new NumbersPage(page);
     await numbers.goto();
-    await numbers.pageSize.selectOption('200');
+    await numbers.rowsPerPage.selectOption('200');
     await expect(page).toHaveURL(/limit=200/);
-    const alias = page.getByRole('columnheader', { name: 'Alias' });
+    const alias = numbers.table.getByRole('columnheader', { name: 'Alias' });
     await alias.getByRole('button').click();
     await expect(page).toHaveURL(/sort=alias/);
     await expect(alias).toHaveAttribute('aria-sort', 'ascending');
-    const aliases = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+    const aliases = await numbers.table.locator('tbody tr td:nth-child(3)').allTextContents();
     const named = aliases.filter((a) => a !== '—');
     expect(named).toEqual([...named].sort((a, b) => a.localeCompare(b)));
     await alias.getByRole('button').click();
