@@ -1,10 +1,8 @@
 // `npm run audit:verify`: recomputes the audit log's hash chain from the first record and reports the first record
 // that was edited, inserted or deleted. Exit 0 = intact, 1 = broken, 2 = could not run. `--json` prints JSON.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '../store';
 import type { VerifyResult } from '../store/audit';
-import { storeOptionsFromEnv } from './users';
+import { isEntryPoint, storeOptionsFromEnv } from './env';
 
 export function describeVerify(r: VerifyResult): string {
   if (r.ok) return `Audit log intact: ${r.checked} record(s) checked, hash chain unbroken.`;
@@ -40,4 +38,4 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();
+if (isEntryPoint(import.meta.url)) void main();

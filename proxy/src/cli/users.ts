@@ -8,12 +8,11 @@
 // Without --password-stdin a random password is generated and printed once. With the embedded database, stop the
 // proxy first (one process at a time) or use the admin screen.
 import { userInfo } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError } from '../config';
 import { openStore, type Store } from '../store';
 import { generatePassword, passwordProblem } from '../store/passwords';
 import { isRole, UserError, type User } from '../store/users';
+import { isEntryPoint, storeOptionsFromEnv } from './env';
 
 export const USAGE = `Usage: npm run users -- <command>
   list
@@ -161,17 +160,6 @@ export async function runUsersCli(argv: string[], store: Store, io: CliIo): Prom
   }
 }
 
-/** Store options from the same environment the proxy reads (keep in step with server.ts). */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(env);
-  return {
-    databaseUrl: config.databaseUrl ?? undefined,
-    schema: config.databaseSchema ?? undefined,
-    dataDir: path.join(config.dataDir, 'db'),
-    storeMessageText: config.auditStoreMessageText,
-  };
-}
-
 async function main(): Promise<void> {
   let store: Store | null = null;
   let code = 1;
@@ -192,4 +180,4 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();
+if (isEntryPoint(import.meta.url)) void main();
