@@ -15,10 +15,10 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
     <Table.Tr>
       <Table.Th
         scope="row"
-        w={150}
+        w={{ base: 112, sm: 150 }}
         fw={500}
         c="dimmed"
-        style={{ verticalAlign: 'top', whiteSpace: 'nowrap' }}
+        style={{ verticalAlign: 'top', whiteSpace: 'normal' }}
       >
         {label}
       </Table.Th>
@@ -222,7 +222,7 @@ export function AuditDetailDrawer({ id, onClose }: { id: string | null; onClose:
       position="right"
       size={narrow ? '100%' : 'lg'}
       title="Audit record"
-      aria-label="Audit record"
+      closeButtonProps={{ 'aria-label': 'Close record' }}
     >
       {id === null ? null : detail.isPending ? (
         <LoadingState label="Loading the record" />

@@ -67,7 +67,6 @@ export function AuditFiltersForm({
         <DatePickerInput
           type="range"
           label={`When (days, ${viewerTimeZone()})`}
-          placeholder="Any day"
           allowSingleDateInRange
           clearable
           valueFormat="MMM D, YYYY"

@@ -68,7 +68,14 @@ export function AddUserDialog({
   });
 
   return (
-    <Modal opened={opened} onClose={close} title="Add staff member" centered size="lg">
+    <Modal
+      opened={opened}
+      onClose={close}
+      title="Add staff member"
+      centered
+      size="lg"
+      closeButtonProps={{ 'aria-label': 'Cancel and close' }}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <TextInput

@@ -26,7 +26,13 @@ export function ConfirmDialog({
   confirmDisabled?: boolean;
 }) {
   return (
-    <Modal opened={opened} onClose={loading ? () => undefined : onClose} title={title} centered>
+    <Modal
+      opened={opened}
+      onClose={loading ? () => undefined : onClose}
+      title={title}
+      centered
+      closeButtonProps={{ 'aria-label': 'Cancel and close' }}
+    >
       <form
         onSubmit={(event) => {
           event.preventDefault();

@@ -51,7 +51,7 @@ export function StaffPage() {
 
   const done = (message: string) => {
     setOpen(null);
-    notifications.show({ color: 'teal', message });
+    notifications.show({ color: 'teal', message, closeButtonProps: { 'aria-label': 'Dismiss' } });
   };
 
   const visible = users.data ? filterStaff(users.data, query, status) : [];
@@ -121,7 +121,13 @@ export function StaffPage() {
       <AddUserDialog
         opened={adding}
         onClose={() => setAdding(false)}
-        onCreated={(_user, username) => notifications.show({ color: 'teal', message: `Added ${username}.` })}
+        onCreated={(_user, username) =>
+          notifications.show({
+            color: 'teal',
+            message: `Added ${username}.`,
+            closeButtonProps: { 'aria-label': 'Dismiss' },
+          })
+        }
       />
       {open && dialogProps && open.action === 'role' ? <ChangeRoleDialog {...dialogProps} /> : null}
       {open && dialogProps && open.action === 'password' ? <ResetPasswordDialog {...dialogProps} /> : null}
