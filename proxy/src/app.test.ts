@@ -23,7 +23,10 @@ beforeAll(async () => {
   t = await buildTestApp(stub.url);
   app = t.app;
 });
-afterEach(() => {
+afterEach(async () => {
+  // Tests here share one app: no settling read-backs or open breaker carried from one test into the next.
+  await app.outcomes.cancelAll();
+  app.flowroute.breaker.reset();
   stub.setHandler(defaultHandler);
   stub.requests.length = 0;
 });

@@ -9,15 +9,21 @@ import errors from './plugins/errors';
 import forwarder from './plugins/forwarder';
 import health from './plugins/health';
 import idempotency from './plugins/idempotency';
+import outcomes from './plugins/outcomes';
+import { DbRateCounters, MemoryRateCounters, RateLimiter } from './plugins/rate-limits';
 import securityHeaders from './plugins/security-headers';
 import staticSpa from './plugins/static';
 import { apiRoutes } from './routes/api';
+import { outcomeRoutes } from './routes/outcomes';
+import type { Queryable } from './store/db';
 import type { AuditLog, IdempotencyStore, SessionUser } from './store/types';
 
 /** What app.ts needs from the storage layer; the real store object may carry more (users, sessions…). */
 export interface AppStore {
   idempotency?: IdempotencyStore | null;
   audit?: AuditLog | null;
+  /** The database itself, for rate-limit counters shared by all replicas (table rate_counters). */
+  db?: Queryable | null;
 }
 
 export interface BuildDeps {
@@ -99,7 +105,15 @@ export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<Fa
     app.decorateRequest('user', null);
   }
 
-  await app.register(apiRoutes, { config, audit: deps.store?.audit ?? null });
+  await app.register(outcomes, { config, audit: deps.store?.audit ?? null });
+  const limiter = new RateLimiter(
+    deps.store?.db ? new DbRateCounters(deps.store.db) : new MemoryRateCounters(),
+  );
+  await app.register(apiRoutes, { config, audit: deps.store?.audit ?? null, limiter });
+  await app.register(outcomeRoutes, {
+    audit: deps.store?.audit ?? null,
+    settleDeadlineMs: config.settle.deadlineMs,
+  });
   await app.register(staticSpa, { config });
   return app;
 }

@@ -72,6 +72,58 @@ export const ConfigSchema = z.object({
     .default(5 * 1024 * 1024),
   /** Most requests in flight to Flowroute at once. */
   upstreamConnections: z.number().int().positive().default(32),
+  /** Requests waiting for a free slot beyond upstreamConnections; past it the proxy answers 503 overloaded. */
+  upstreamQueue: z.number().int().min(0).default(64),
+  /** Circuit breaker on the Flowroute client. */
+  breaker: z
+    .object({
+      consecutiveFailures: z.number().int().positive().default(5),
+      failureRatio: z.number().positive().max(1).default(0.5),
+      windowMs: z.number().int().positive().default(10_000),
+      minVolume: z.number().int().positive().default(20),
+      openMs: z.number().int().positive().default(30_000),
+    })
+    .default({ consecutiveFailures: 5, failureRatio: 0.5, windowMs: 10_000, minVolume: 20, openMs: 30_000 }),
+  /** Automatic retry of reads (GET) only: at most once, jittered, within a budget. */
+  retry: z
+    .object({
+      budgetRatio: z.number().min(0).max(1).default(0.2),
+      minPerWindow: z.number().int().min(0).default(3),
+      backoffMinMs: z.number().int().min(0).default(200),
+      backoffMaxMs: z.number().int().min(0).default(500),
+    })
+    .default({ budgetRatio: 0.2, minPerWindow: 3, backoffMinMs: 200, backoffMaxMs: 500 }),
+  /**
+   * Settling mutations whose answer was lost (I-3): Flowroute is read back until the outcome is known or
+   * deadlineMs passes (then it is flagged for an operator). A "not there" read counts only graceMs after the
+   * answer was lost, because Flowroute may still be working on the request.
+   */
+  settle: z
+    .object({
+      deadlineMs: z.number().int().positive().default(60_000),
+      graceMs: z.number().int().min(0).default(15_000),
+      firstDelayMs: z.number().int().min(0).default(500),
+      maxIntervalMs: z.number().int().positive().default(5_000),
+    })
+    .default({ deadlineMs: 60_000, graceMs: 15_000, firstDelayMs: 500, maxIntervalMs: 5_000 }),
+  /** Our own limits. Per user per minute, and account-wide per UTC day; 0 = no limit. */
+  limits: z
+    .object({
+      readsPerMinute: z.number().int().min(0).default(300),
+      sendsPerMinute: z.number().int().min(0).default(30),
+      purchasesPerMinute: z.number().int().min(0).default(5),
+      routeChangesPerMinute: z.number().int().min(0).default(20),
+      purchasesPerDay: z.number().int().min(0).default(50),
+      sendsPerDay: z.number().int().min(0).default(500),
+    })
+    .default({
+      readsPerMinute: 300,
+      sendsPerMinute: 30,
+      purchasesPerMinute: 5,
+      routeChangesPerMinute: 20,
+      purchasesPerDay: 50,
+      sendsPerDay: 500,
+    }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -263,7 +315,34 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
     mutationMs: intVar(env, 'UPSTREAM_MUTATION_TIMEOUT_MS', 1, 600_000) ?? 20_000,
   };
 
+  const limits = {
+    readsPerMinute: intVar(env, 'RATE_LIMIT_READS_PER_MINUTE', 0, 1_000_000) ?? 300,
+    sendsPerMinute: intVar(env, 'RATE_LIMIT_SENDS_PER_MINUTE', 0, 1_000_000) ?? 30,
+    purchasesPerMinute: intVar(env, 'RATE_LIMIT_PURCHASES_PER_MINUTE', 0, 1_000_000) ?? 5,
+    routeChangesPerMinute: intVar(env, 'RATE_LIMIT_ROUTE_CHANGES_PER_MINUTE', 0, 1_000_000) ?? 20,
+    purchasesPerDay: intVar(env, 'DAILY_CAP_PURCHASES', 0, 10_000_000) ?? 50,
+    sendsPerDay: intVar(env, 'DAILY_CAP_SENDS', 0, 10_000_000) ?? 500,
+  };
+  const breaker = {
+    consecutiveFailures: intVar(env, 'BREAKER_CONSECUTIVE_FAILURES', 1, 10_000) ?? 5,
+    failureRatio: 0.5,
+    windowMs: 10_000,
+    minVolume: intVar(env, 'BREAKER_MIN_VOLUME', 1, 1_000_000) ?? 20,
+    openMs: intVar(env, 'BREAKER_OPEN_MS', 1, 3_600_000) ?? 30_000,
+  };
+  const settle = {
+    deadlineMs: intVar(env, 'OUTCOME_SETTLE_DEADLINE_MS', 1, 3_600_000) ?? 60_000,
+    graceMs: intVar(env, 'OUTCOME_SETTLE_GRACE_MS', 0, 3_600_000) ?? 15_000,
+    firstDelayMs: 500,
+    maxIntervalMs: 5_000,
+  };
+
   return {
+    upstreamConnections: intVar(env, 'UPSTREAM_MAX_IN_FLIGHT', 1, 10_000),
+    upstreamQueue: intVar(env, 'UPSTREAM_MAX_QUEUE', 0, 100_000),
+    limits,
+    breaker,
+    settle,
     port: intVar(env, 'PORT', 0, 65535),
     host: host?.replace(/^\[|\]$/g, ''),
     mode: live ? 'live' : 'demo',
@@ -274,6 +353,8 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
     databaseUrl: databaseUrl ?? null,
     databaseSchema: present(env, 'DATABASE_SCHEMA')?.trim() ?? null,
     auditStoreMessageText: present(env, 'AUDIT_STORE_MESSAGE_TEXT')?.trim().toLowerCase() === 'true',
+    purchaseConfirmation:
+      present(env, 'PURCHASE_CONFIRMATION')?.trim().toLowerCase() === 'required' ? 'required' : 'off',
     dataDir: present(env, 'DATA_DIR')?.trim(),
     demoPassword: present(env, 'DEMO_PASSWORD') ?? null,
     sessionIdleMinutes: numVar(env, 'SESSION_IDLE_MINUTES'),
@@ -310,7 +391,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,
     staticDir: config.staticDir,
+    upstreamMaxInFlight: config.upstreamConnections,
+    upstreamQueue: config.upstreamQueue,
+    limits: config.limits,
+    breakerOpenMs: config.breaker.openMs,
   };
 }
-    purchaseConfirmation:
-      present(env, 'PURCHASE_CONFIRMATION')?.trim().toLowerCase() === 'required' ? 'required' : 'off',

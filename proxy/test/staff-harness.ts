@@ -10,7 +10,7 @@ import { SESSION_COOKIE } from '../src/plugins/auth';
 import { openTestStore, type DbVariant, type TestStore } from '../src/store/testing';
 import type { ThrottleLimits } from '../src/store/throttle';
 import type { Role } from '../src/store/types';
-import { CANARY_SECRET, LogCapture, TEST_ACCESS_KEY } from './harness';
+import { CANARY_SECRET, LogCapture, TEST_ACCESS_KEY, TEST_LIMITS } from './harness';
 import { startStub, type Stub } from './stub-upstream';
 
 export const ORIGIN = 'http://localhost';
@@ -47,6 +47,7 @@ export async function buildStaffApp(
     upstream: { baseUrl: stub.url, accessKey: TEST_ACCESS_KEY, secretKey: CANARY_SECRET },
     mode: 'live',
     staticDir: path.join(tmpdir(), 'no-such-dist-dir'),
+    limits: TEST_LIMITS, // R-5 limits out of the way (tested in test/limits.test.ts)
     ...overrides,
   });
   const app = await buildApp(config, {

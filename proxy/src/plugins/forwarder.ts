@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { Pool } from 'undici';
 import type { Config, UpstreamConfig } from '../config';
 import type { ProxyErrorInit } from './errors';
+import { Bulkhead, CircuitBreaker, jitter, RetryBudget } from './upstream-policy';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'PATCH';
@@ -28,7 +29,23 @@ export interface ProxyAnswer {
   upstreamMs: number;
   reached: 'no' | 'yes' | 'unknown';
   proxyError: string | null;
+  /** How many times Flowroute was called for this answer (reads may be retried once; mutations never). */
+  attempts?: number;
+  /** Mutations being settled (plugins/outcomes.ts): leave the idempotency key claimed; the settler completes it. */
+  keepClaim?: boolean;
 }
+
+/** Statuses of a read worth one more try (Flowroute or its front door hiccupped). */
+const RETRY_STATUSES = new Set([502, 503, 504]);
+/** Proxy codes of a read that failed on the connection (before any answer). */
+const RETRY_CODES = new Set(['upstream_unreachable', 'upstream_reset']);
+/** Longest Retry-After (seconds) a read retry waits for; longer ones are passed to the browser instead. */
+const MAX_RETRY_AFTER_S = 2;
+
+export type PolicyOptions = Pick<
+  Config,
+  'timeouts' | 'upstreamBodyLimit' | 'upstreamConnections' | 'upstreamQueue' | 'breaker' | 'retry'
+>;
 
 const USER_AGENT = 'flowroute-ops-dashboard-proxy/0.1';
 const ACCEPT = 'application/vnd.api+json, application/json;q=0.9';
@@ -95,10 +112,17 @@ export class FlowrouteForwarder {
   private readonly prefix: string;
   private readonly authorization: string;
 
+  readonly breaker: CircuitBreaker;
+  readonly bulkhead: Bulkhead;
+  readonly retryBudget: RetryBudget;
+
   constructor(
     upstream: UpstreamConfig,
-    private readonly opts: Pick<Config, 'timeouts' | 'upstreamBodyLimit' | 'upstreamConnections'>,
+    private readonly opts: PolicyOptions,
   ) {
+    this.breaker = new CircuitBreaker(opts.breaker);
+    this.bulkhead = new Bulkhead(opts.upstreamConnections, opts.upstreamQueue);
+    this.retryBudget = new RetryBudget(opts.retry.budgetRatio, opts.retry.minPerWindow);
     const url = new URL(upstream.baseUrl);
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.authorization = `Basic ${Buffer.from(`${upstream.accessKey}:${upstream.secretKey}`).toString('base64')}`;
@@ -116,9 +140,59 @@ export class FlowrouteForwarder {
     await this.pool.close();
   }
 
-  /** Forwards once. Never retries: reads are cheap to repeat by the user, mutations must happen at most once. */
+  /**
+   * Sends one request under the upstream policy: the circuit breaker may refuse it at once (503), at most
+   * upstreamConnections are in flight with a bounded queue (503 overloaded past it), and a READ that failed on the
+   * connection or got 502/503/504 is tried once more after a jittered pause, within its deadline and the retry
+   * budget. A mutation is sent at most once, whatever happens.
+   */
   async send(req: UpstreamRequest): Promise<ProxyAnswer> {
     const deadline = req.kind === 'mutation' ? this.opts.timeouts.mutationMs : this.opts.timeouts.readMs;
+    const started = performance.now();
+    const left = () => Math.floor(deadline - (performance.now() - started));
+    const admission = this.breaker.admit(req.kind);
+    if (!admission.ok) {
+      req.log.warn({ breaker: 'open' }, 'circuit breaker open: request not sent to Flowroute');
+      return circuitOpenAnswer(admission.retryAfterMs);
+    }
+    const slot = await this.bulkhead.acquire(Math.max(1, left()));
+    if (!slot) {
+      if (admission.probe) this.breaker.record(null, true);
+      req.log.warn(
+        { in_flight: this.bulkhead.inFlight, queued: this.bulkhead.queued },
+        'too many requests to Flowroute in flight: request refused',
+      );
+      return overloadedAnswer();
+    }
+    try {
+      if (req.kind === 'read') this.retryBudget.noteRead();
+      let answer = await this.once(req, Math.max(1, left()));
+      this.breaker.record(breakerVerdict(answer), admission.probe);
+      if (req.kind !== 'read' || !isRetryable(answer)) return { ...answer, attempts: 1 };
+      const retryAfter = Number(answer.headers['retry-after'] ?? '');
+      if (Number.isFinite(retryAfter) && retryAfter > MAX_RETRY_AFTER_S) return { ...answer, attempts: 1 };
+      const pause = Math.max(
+        jitter(this.opts.retry.backoffMinMs, this.opts.retry.backoffMaxMs),
+        Number.isFinite(retryAfter) ? retryAfter * 1000 : 0,
+      );
+      if (left() < pause + 50 || !this.retryBudget.tryTake()) return { ...answer, attempts: 1 };
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const again = this.breaker.admit('read');
+      if (!again.ok) return { ...answer, attempts: 1 };
+      req.log.info(
+        { upstream_status: answer.upstreamStatus, proxy_flag: answer.proxyError },
+        'retrying read once',
+      );
+      answer = await this.once(req, Math.max(1, left()));
+      this.breaker.record(breakerVerdict(answer), again.probe);
+      return { ...answer, attempts: 2 };
+    } finally {
+      this.bulkhead.release();
+    }
+  }
+
+  /** One call to Flowroute, no policy. */
+  private async once(req: UpstreamRequest, deadline: number): Promise<ProxyAnswer> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // Built from scratch: only these headers ever reach Flowroute, so nothing the client sent (Authorization,
@@ -343,6 +417,54 @@ export class FlowrouteForwarder {
   }
 }
 
+/** success / failure for the circuit breaker; null = says nothing about Flowroute's health. */
+function breakerVerdict(answer: ProxyAnswer): boolean | null {
+  if (answer.proxyError === 'upstream_auth' || answer.proxyError === 'upstream_too_large') return null;
+  if (answer.upstreamStatus === 429) return null;
+  if (answer.proxyError !== null) return false; // timeouts, resets, unreachable, TLS, unreadable answers
+  return answer.status < 500;
+}
+
+function isRetryable(answer: ProxyAnswer): boolean {
+  if (answer.proxyError !== null) return RETRY_CODES.has(answer.proxyError);
+  return RETRY_STATUSES.has(answer.status);
+}
+
+function circuitOpenAnswer(retryAfterMs: number): ProxyAnswer {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const answer = errorAnswer(
+    {
+      status: 503,
+      code: 'upstream_unavailable',
+      title: 'Service Unavailable',
+      detail: `Flowroute has been failing, so the proxy is pausing requests to it (circuit open). Nothing was sent. Try again in ${seconds} s.`,
+    },
+    'no',
+    null,
+    0,
+  );
+  answer.headers['retry-after'] = String(seconds);
+  answer.headers['x-circuit'] = 'open';
+  return { ...answer, attempts: 0 };
+}
+
+function overloadedAnswer(): ProxyAnswer {
+  const answer = errorAnswer(
+    {
+      status: 503,
+      code: 'overloaded',
+      title: 'Service Unavailable',
+      detail:
+        'Too many requests are waiting for Flowroute right now. Nothing was sent. Try again in a moment.',
+    },
+    'no',
+    null,
+    0,
+  );
+  answer.headers['retry-after'] = '1';
+  return { ...answer, attempts: 0 };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     flowroute: FlowrouteForwarder;
@@ -358,6 +480,8 @@ export default fp(
       );
     const forwarder = new FlowrouteForwarder(upstream, opts.config);
     app.decorate('flowroute', forwarder);
+    // R-8: an open breaker makes the instance not ready (the state comes from real traffic, never a probe call).
+    app.readiness?.checks.push(() => (forwarder.breaker.current === 'open' ? 'circuit_open' : null));
     app.addHook('onClose', async () => forwarder.close());
   },
   { name: 'flowroute-forwarder' },

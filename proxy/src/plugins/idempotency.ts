@@ -111,7 +111,9 @@ export async function runIdempotent(
     throw err;
   }
   try {
-    if (answer.reached === 'no') {
+    if (answer.keepClaim) {
+      // The outcome is being settled; the settler completes or releases the key when it knows.
+    } else if (answer.reached === 'no') {
       await store.release({ key: input.key, userId: input.userId });
     } else {
       await store.complete({

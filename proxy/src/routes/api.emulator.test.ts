@@ -312,17 +312,19 @@ describe('upstream faults from the emulator', () => {
     expect(res.headers['x-proxy-error']).toBe('upstream_malformed');
   });
 
-  it('503 from Flowroute passes through as Flowroute’s answer', async () => {
+  it('503 from Flowroute on a read is retried once, then passed through as Flowroute’s answer', async () => {
     await request(`${emulator.url}/__emulator/faults`, {
       method: 'POST',
-      body: JSON.stringify({ method: 'GET', path: '^/v2/routes$', fault: 'status', status: 503, times: 1 }),
+      body: JSON.stringify({ method: 'GET', path: '^/v2/routes$', fault: 'status', status: 503, times: 2 }),
     }).then((r) => r.body.dump());
+    const before = (await stats()).calls.listRoutes ?? 0;
     const res = await api('GET', '/api/v2/routes', { role: 'viewer' });
     expect(res.status).toBe(503);
     expect(res.headers['x-proxy-error']).toBeUndefined();
+    expect(((await stats()).calls.listRoutes ?? 0) - before).toBe(2);
   });
 
-  it('a reset after a purchase was applied → outcome_unknown, never retried, replayed for the same key', async () => {
+  it('a reset after a purchase was applied → outcome_unknown, never retried, settled as applied and replayed for the same key', async () => {
     const list = await api('GET', '/api/v2/numbers/available?limit=1&offset=90', { role: 'viewer' });
     const target = (list.json() as { data: { id: string }[] }).data[0]!.id;
     await request(`${emulator.url}/__emulator/faults`, {
@@ -333,8 +335,16 @@ describe('upstream faults from the emulator', () => {
     const res = await api('POST', `/api/v2/numbers/${target}`, { key: 'reset-after-1', body: {} });
     expect(res.status).toBe(502);
     expect(res.headers['x-proxy-error']).toBe('outcome_unknown');
+    expect(res.headers['x-outcome-check']).toBe('pending');
+    // While the proxy reads Flowroute back, the same key is "in flight" and says where to look.
+    const during = await api('POST', `/api/v2/numbers/${target}`, { key: 'reset-after-1', body: {} });
+    expect(during.status).toBe(409);
+    expect(during.headers['x-outcome-url']).toBe('/api/outcomes/reset-after-1');
+    await t.app.outcomes.idle();
     const again = await api('POST', `/api/v2/numbers/${target}`, { key: 'reset-after-1', body: {} });
     expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.status).toBe(201);
+    expect(again.headers['x-outcome']).toBe('applied');
     const after = await stats();
     expect(after.purchases.length - before.purchases.length).toBe(1);
   });

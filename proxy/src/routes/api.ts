@@ -2,9 +2,11 @@
 // strict URL → signed-in user and role → params/query/body → Idempotency-Key → audit intent → Flowroute → answer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
-import { sendProxyError, type ProxyErrorInit } from '../plugins/errors';
+import { errorBody, sendProxyError, type ProxyErrorInit } from '../plugins/errors';
 import type { ProxyAnswer } from '../plugins/forwarder';
 import { readIdempotencyKey, requestHash, runIdempotent } from '../plugins/idempotency';
+import { outcomeUrl, pendingAnswer, type UnknownCause } from '../plugins/outcomes';
+import { rateLimitedError, rulesFor, type RateLimiter } from '../plugins/rate-limits';
 import type { ConfirmationStore } from '../store/confirmations';
 import { roleAtLeast, type AuditLog, type SessionUser } from '../store/types';
 import { parseRawUrl } from './raw-url';
@@ -62,6 +64,8 @@ function currentUser(request: FastifyRequest): SessionUser | null {
 export interface ApiRoutesOptions {
   config: Config;
   audit: AuditLog | null;
+  /** Our own per-user and daily limits (R-5); null = none. */
+  limiter?: RateLimiter | null;
 }
 
 export async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): Promise<void> {
@@ -133,6 +137,12 @@ async function handle(
   const pathAndQuery = `${path.value}${query.value}`;
 
   if (op.kind === 'read') {
+    // Our own limit (R-5): refused before anything is sent.
+    const limited = await checkLimits(opts, user.id, op);
+    if (limited) {
+      reply.header('retry-after', limited.retryAfter);
+      return sendProxyError(reply, limited.error);
+    }
     const answer = await app.flowroute.send({
       method: op.method,
       pathAndQuery,
@@ -159,6 +169,9 @@ async function handle(
     app.idempotency,
     { key: key.key, userId: user.id, operation: op.operationId, requestHash: hash },
     async () => {
+      // 4a. Our own limits (R-5), after the key is claimed so a replay or a 409 never uses up the budget.
+      const limited = await checkLimits(opts, user.id, op);
+      if (limited) return limitedAnswer(limited);
       // 4b. Spending money (S-13): a single-use X-Confirmation token from POST /auth/confirmations, when required.
       let summary = body.value.summary;
       const confirmations = app.hasDecorator('purchaseConfirmation') ? app.purchaseConfirmation : null;
@@ -203,6 +216,33 @@ async function handle(
         kind: 'mutation',
         log: request.log,
       });
+      // 6. Unknown outcome (I-3): sent, but the answer was lost, unreadable or a 5xx. Never retried: the proxy reads
+      //    Flowroute back in the background and records the true outcome then (plugins/outcomes.ts). The key stays
+      //    claimed meanwhile, and the browser polls X-Outcome-Url.
+      const cause = unknownCause(answer);
+      if (cause !== null) {
+        const job = {
+          userId: user.id,
+          username: user.username,
+          key: key.key,
+          operation: op.operationId,
+          pathAndQuery,
+          json: body.value.json,
+          target,
+          intentId,
+          cause,
+          firstProblem: answer.proxyError ?? `HTTP ${answer.status}`,
+          sentAt: started,
+          lostAt: Date.now(),
+        };
+        request.log.warn(
+          { operation: op.operationId, cause, upstream_status: answer.upstreamStatus },
+          'mutation outcome unknown: settling it by reading Flowroute back',
+        );
+        app.outcomes.start(job);
+        const pending = pendingAnswer(job, answer.status === 504 ? 504 : 502, answer.upstreamStatus);
+        return { ...pending, upstreamMs: answer.upstreamMs, keepClaim: true };
+      }
       if (opts.audit && intentId !== null) {
         await opts.audit
           .outcome(intentId, {
@@ -230,7 +270,13 @@ async function handle(
     },
     request.log,
   );
-  if (outcome.kind === 'refused') return sendProxyError(reply, outcome.error);
+  if (outcome.kind === 'refused') {
+    // Still checking an earlier attempt with this key: say where its outcome will appear.
+    if (outcome.error.status === 409 && app.outcomes.get(user.id, key.key)?.state === 'checking') {
+      reply.header('x-outcome-check', 'pending').header('x-outcome-url', outcomeUrl(key.key));
+    }
+    return sendProxyError(reply, outcome.error);
+  }
   if (outcome.kind === 'replay') {
     request.proxyFlag = 'replayed';
     return sendAnswer(reply, outcome.response, true);
@@ -278,6 +324,43 @@ async function checkConfirmation(
       reached: 'no',
       proxyError: code,
     },
+  };
+}
+
+/** Why a mutation's outcome is unknown, or null when Flowroute's answer says what happened. */
+function unknownCause(answer: ProxyAnswer): UnknownCause | null {
+  if (answer.reached === 'unknown') return 'lost';
+  if (answer.reached === 'no') return null;
+  if (answer.proxyError === null && answer.status >= 500) return 'upstream_5xx';
+  if (answer.proxyError === 'upstream_malformed' && (answer.upstreamStatus ?? 500) < 300) return 'unreadable';
+  return null;
+}
+
+interface Limited {
+  retryAfter: string;
+  error: ReturnType<typeof rateLimitedError>;
+}
+
+async function checkLimits(opts: ApiRoutesOptions, userId: string, op: Operation): Promise<Limited | null> {
+  if (!opts.limiter) return null;
+  const result = await opts.limiter.hit(rulesFor(opts.config.limits, userId, op.kind, op.operationId));
+  if (result.ok) return null;
+  return { retryAfter: String(result.retryAfterS), error: rateLimitedError(result) };
+}
+
+function limitedAnswer(limited: Limited): ProxyAnswer {
+  return {
+    status: 429,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'x-proxy-error': 'rate_limited',
+      'retry-after': limited.retryAfter,
+    },
+    body: JSON.stringify(errorBody(limited.error)),
+    upstreamStatus: null,
+    upstreamMs: 0,
+    reached: 'no',
+    proxyError: 'rate_limited',
   };
 }
 

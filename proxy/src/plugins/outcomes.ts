@@ -1,0 +1,503 @@
+// Settling mutations whose outcome is unknown (I-3). When a purchase, send or route change was sent but its answer
+// was lost (timeout, reset, an unreadable answer) or Flowroute answered 5xx, nothing is retried: the proxy reads
+// Flowroute back until it knows whether the change happened —
+//   purchase      → GET /v2/numbers/{n}: is the number on the account now?
+//   route change  → GET /v2/numbers/{n}: does the relationship point at the route asked for?
+//   create route  → GET /v2/routes (paged): is there a route with that alias, type and value?
+//   send          → GET /v2.1/messages since the attempt: an outbound MDR from → to with the same text?
+// and then records the true outcome in the audit log (a second outcome row) and in the idempotency record:
+//   applied     → the key replays a success built from what was read back (X-Outcome: applied);
+//   not applied → the key is released (the same action may be sent again; it was verified not to have happened);
+//   neither within settle.deadlineMs (60 s) → flagged for an operator (GET /admin/outcomes), the key replays
+//   "outcome unknown" and is never sent again automatically.
+// While checking, the idempotency record stays "in flight" (a retry with the key gets 409 + where to poll), and the
+// browser polls GET /api/outcomes/:key (routes/outcomes.ts).
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config';
+import type { OperationId } from '../routes/table';
+import type { AuditLog, IdempotencyStore, StoredResponse } from '../store/types';
+import type { FlowrouteForwarder, ProxyAnswer } from './forwarder';
+
+export type OutcomeState = 'checking' | 'applied' | 'not_applied' | 'flagged';
+
+/** Why the outcome is unknown: the answer was lost, Flowroute answered 5xx, or its 2xx answer was unreadable. */
+export type UnknownCause = 'lost' | 'upstream_5xx' | 'unreadable';
+
+export interface SettleJob {
+  userId: string;
+  username: string;
+  key: string;
+  operation: OperationId;
+  /** Upstream path (validated) and JSON body that were sent. */
+  pathAndQuery: string;
+  json: string | null;
+  target: string | null;
+  intentId: string | null;
+  cause: UnknownCause;
+  /** Proxy code / status of the first answer, for the audit detail. */
+  firstProblem: string;
+  /** Wall-clock time the request was sent, and when its answer was found missing. */
+  sentAt: number;
+  lostAt: number;
+}
+
+export interface OutcomeEntry {
+  job: SettleJob;
+  state: OutcomeState;
+  detail: string;
+  /** What a replay of the key answers once settled (applied / not_applied / flagged). */
+  answer: StoredResponse | null;
+  settledAt: number | null;
+  checks: number;
+}
+
+type Check =
+  | { kind: 'applied'; answer: StoredResponse; flowrouteId: string | null; evidence: string }
+  | { kind: 'absent'; evidence: string }
+  | { kind: 'inconclusive'; reason: string };
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const ROUTE_PAGES_MAX = 25;
+const SETTLED_TTL_MS = 30 * 60_000;
+const MAX_ENTRIES = 10_000;
+
+export function outcomeUrl(key: string): string {
+  return `/api/outcomes/${encodeURIComponent(key)}`;
+}
+
+function errorBody(status: number, code: string, title: string, detail: string): string {
+  return JSON.stringify({ errors: [{ status, title, detail, code }] });
+}
+
+/** What the browser gets right away for an unknown outcome: 502/504 outcome_unknown + where to poll. */
+export function pendingAnswer(job: SettleJob, status: number, upstreamStatus: number | null): ProxyAnswer {
+  const detail =
+    'Flowroute’s answer to this change was lost, so the proxy is checking Flowroute to find out whether it ' +
+    'happened. It has not been sent again.';
+  return {
+    status,
+    headers: {
+      ...JSON_HEADERS,
+      'x-proxy-error': 'outcome_unknown',
+      'x-outcome-check': 'pending',
+      'x-outcome-url': outcomeUrl(job.key),
+    },
+    body: errorBody(status, 'outcome_unknown', status === 504 ? 'Gateway Timeout' : 'Bad Gateway', detail),
+    upstreamStatus,
+    upstreamMs: 0,
+    reached: 'unknown',
+    proxyError: 'outcome_unknown',
+  };
+}
+
+function notAppliedAnswer(evidence: string): StoredResponse {
+  return {
+    status: 502,
+    headers: { ...JSON_HEADERS, 'x-proxy-error': 'outcome_not_applied', 'x-outcome': 'not_applied' },
+    body: errorBody(
+      502,
+      'outcome_not_applied',
+      'Bad Gateway',
+      `Flowroute did not carry out this change (checked: ${evidence}). Nothing happened; you can try again.`,
+    ),
+  };
+}
+
+function flaggedAnswer(): StoredResponse {
+  return {
+    status: 502,
+    headers: { ...JSON_HEADERS, 'x-proxy-error': 'outcome_unknown', 'x-outcome': 'flagged' },
+    body: errorBody(
+      502,
+      'outcome_unknown',
+      'Bad Gateway',
+      'The proxy could not find out from Flowroute whether this change happened. It has been flagged for an ' +
+        'administrator (System → Unsettled changes). Do not repeat it until it has been checked.',
+    ),
+  };
+}
+
+function applied(status: number, body: unknown, evidence: string, flowrouteId: string | null): Check {
+  return {
+    kind: 'applied',
+    answer: {
+      status,
+      headers:
+        body === undefined
+          ? { 'x-outcome': 'applied' }
+          : { 'content-type': 'application/vnd.api+json', 'x-outcome': 'applied' },
+      body: body === undefined ? '' : JSON.stringify(body),
+    },
+    flowrouteId,
+    evidence,
+  };
+}
+
+function digitsOf(v: unknown): string {
+  return typeof v === 'string' ? v.replace(/^\+/, '') : '';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The message attributes from a compact or JSON:API send body. */
+function messageAttrs(json: string | null): Record<string, unknown> {
+  const doc = parseJson(json ?? '');
+  if (!isRecord(doc)) return {};
+  if (isRecord(doc.data) && isRecord(doc.data.attributes)) return doc.data.attributes;
+  return doc;
+}
+
+export class OutcomeSettler {
+  private readonly entries = new Map<string, OutcomeEntry>();
+  private readonly loops = new Set<Promise<void>>();
+  private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      forwarder: Pick<FlowrouteForwarder, 'send'>;
+      idempotency: IdempotencyStore;
+      audit: AuditLog | null;
+      settle: Config['settle'];
+      log: FastifyBaseLogger;
+    },
+  ) {}
+
+  private static id(userId: string, key: string): string {
+    return `${userId}\u0000${key}`;
+  }
+
+  get(userId: string, key: string): OutcomeEntry | undefined {
+    return this.entries.get(OutcomeSettler.id(userId, key));
+  }
+
+  /** Entries an operator should look at: still checking, or flagged. */
+  unsettled(): OutcomeEntry[] {
+    return [...this.entries.values()].filter((e) => e.state === 'checking' || e.state === 'flagged');
+  }
+
+  /** Starts settling in the background; returns at once. */
+  start(job: SettleJob): void {
+    this.prune();
+    const entry: OutcomeEntry = {
+      job,
+      state: 'checking',
+      detail: 'Checking Flowroute…',
+      answer: null,
+      settledAt: null,
+      checks: 0,
+    };
+    this.entries.set(OutcomeSettler.id(job.userId, job.key), entry);
+    const loop = this.run(entry).catch((err: unknown) =>
+      this.deps.log.error({ err: { message: (err as Error).message } }, 'outcome settling failed'),
+    );
+    this.loops.add(loop);
+    void loop.finally(() => this.loops.delete(loop));
+  }
+
+  /** Resolves when every settling loop has finished (tests). */
+  async idle(): Promise<void> {
+    while (this.loops.size > 0) await Promise.all([...this.loops]);
+  }
+
+  /**
+   * Shutdown: stops checking. Whatever is still unknown is flagged now (audit row + the key replays "outcome
+   * unknown"), so no key stays "in flight" after this process is gone.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) {
+      clearTimeout(t.timer);
+      t.resolve();
+    }
+    this.timers.clear();
+    await this.idle();
+  }
+
+  /** Flags everything still being checked and goes on accepting new jobs (tests that share one app). */
+  async cancelAll(): Promise<void> {
+    await this.stop();
+    this.stopped = false;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.timers.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.timers.add(entry);
+    });
+  }
+
+  private async run(entry: OutcomeEntry): Promise<void> {
+    const { job } = entry;
+    const { deadlineMs, graceMs, firstDelayMs, maxIntervalMs } = this.deps.settle;
+    const deadline = job.lostAt + deadlineMs;
+    // Flowroute may still be working on a request whose answer was lost (or sends may show up in the MDR list a
+    // little later): "not there" only counts after the grace period. A definite 5xx answer on a number or route
+    // means Flowroute finished with it, so "not there" counts at once.
+    const negativeFrom =
+      job.cause === 'upstream_5xx' && job.operation !== 'sendMessage' ? job.lostAt : job.lostAt + graceMs;
+    let delay = firstDelayMs;
+    let last = 'no check yet';
+    for (;;) {
+      await this.sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+      if (this.stopped) break;
+      entry.checks++;
+      const check = await this.check(job);
+      if (check.kind === 'applied') {
+        await this.finish(entry, 'applied', check.evidence, check.answer, check.flowrouteId);
+        return;
+      }
+      last = check.kind === 'absent' ? check.evidence : check.reason;
+      if (check.kind === 'absent' && Date.now() >= negativeFrom) {
+        await this.finish(entry, 'not_applied', check.evidence, notAppliedAnswer(check.evidence), null);
+        return;
+      }
+      if (Date.now() >= deadline) break;
+      delay = Math.min(maxIntervalMs, Math.max(delay * 2, 50));
+      // Do not sleep past the moment a "not there" would count.
+      if (check.kind === 'absent') delay = Math.min(delay, Math.max(50, negativeFrom - Date.now()));
+    }
+    await this.finish(
+      entry,
+      'flagged',
+      this.stopped
+        ? `proxy stopped while checking (last: ${last})`
+        : `no answer within ${deadlineMs} ms (last: ${last})`,
+      flaggedAnswer(),
+      null,
+    );
+  }
+
+  private async finish(
+    entry: OutcomeEntry,
+    state: Exclude<OutcomeState, 'checking'>,
+    evidence: string,
+    answer: StoredResponse,
+    flowrouteId: string | null,
+  ): Promise<void> {
+    const { job } = entry;
+    const took = Date.now() - job.lostAt;
+    entry.state = state;
+    entry.answer = answer;
+    entry.settledAt = Date.now();
+    entry.detail =
+      state === 'applied'
+        ? `Applied: ${evidence}.`
+        : state === 'not_applied'
+          ? `Not applied: ${evidence}.`
+          : `Flagged for an operator: ${evidence}.`;
+    const log =
+      state === 'flagged' ? this.deps.log.error.bind(this.deps.log) : this.deps.log.info.bind(this.deps.log);
+    log(
+      { operation: job.operation, target: job.target, outcome: state, checks: entry.checks, settle_ms: took },
+      state === 'flagged'
+        ? 'unknown outcome could not be settled: flagged for an operator (check Flowroute)'
+        : 'unknown outcome settled by reading Flowroute back',
+    );
+    try {
+      if (state === 'not_applied') {
+        await this.deps.idempotency.release({ key: job.key, userId: job.userId });
+      } else {
+        await this.deps.idempotency.complete({ key: job.key, userId: job.userId, response: answer });
+      }
+    } catch (err) {
+      this.deps.log.error(
+        { err: { message: (err as Error).message } },
+        'idempotency update after settling failed',
+      );
+    }
+    if (this.deps.audit && job.intentId !== null) {
+      await this.deps.audit
+        .outcome(job.intentId, {
+          status: answer.status,
+          flowrouteId,
+          durationMs: Date.now() - job.sentAt,
+          result: state === 'applied' ? 'ok' : state === 'not_applied' ? 'failed' : 'unknown',
+          detail: `settled after ${job.firstProblem} (${job.cause}) in ${took} ms: ${entry.detail}`,
+        })
+        .catch((err: unknown) =>
+          this.deps.log.error(
+            { err: { message: (err as Error).message } },
+            'audit outcome after settling failed',
+          ),
+        );
+    }
+  }
+
+  private async read(pathAndQuery: string): Promise<ProxyAnswer> {
+    return this.deps.forwarder.send({
+      method: 'GET',
+      pathAndQuery,
+      json: null,
+      kind: 'read',
+      log: this.deps.log,
+    });
+  }
+
+  /** One look at Flowroute for this job. */
+  private async check(job: SettleJob): Promise<Check> {
+    try {
+      switch (job.operation) {
+        case 'purchaseNumber':
+          return await this.checkPurchase(job);
+        case 'updatePrimaryRoute':
+        case 'updateFailoverRoute':
+          return await this.checkRouteChange(job);
+        case 'createRoute':
+          return await this.checkCreateRoute(job);
+        case 'sendMessage':
+          return await this.checkSend(job);
+        default:
+          return { kind: 'inconclusive', reason: `no read-back for ${job.operation}` };
+      }
+    } catch (err) {
+      return { kind: 'inconclusive', reason: (err as Error).message };
+    }
+  }
+
+  private inconclusive(res: ProxyAnswer, what: string): Check {
+    return { kind: 'inconclusive', reason: `${what}: ${res.proxyError ?? `HTTP ${res.status}`}` };
+  }
+
+  private async checkPurchase(job: SettleJob): Promise<Check> {
+    const number = /^\/v2\/numbers\/([0-9]+)$/.exec(job.pathAndQuery)?.[1];
+    if (!number) return { kind: 'inconclusive', reason: 'no number' };
+    const res = await this.read(`/v2/numbers/${number}`);
+    if (res.status === 200 && res.proxyError === null) {
+      return applied(201, parseJson(res.body), `${number} is on the account`, number);
+    }
+    if (res.status === 404 && res.proxyError === null)
+      return { kind: 'absent', evidence: `${number} is not on the account` };
+    return this.inconclusive(res, 'reading the number');
+  }
+
+  private async checkRouteChange(job: SettleJob): Promise<Check> {
+    const m = /^\/v2\/numbers\/([0-9]+)\/relationships\/(primary_route|failover_route)$/.exec(
+      job.pathAndQuery,
+    );
+    const doc = parseJson(job.json ?? '');
+    const wanted = isRecord(doc) && isRecord(doc.data) ? doc.data.id : undefined;
+    if (!m || typeof wanted !== 'string') return { kind: 'inconclusive', reason: 'no number or route id' };
+    const [, number, relationship] = m as unknown as [string, string, string];
+    const res = await this.read(`/v2/numbers/${number}`);
+    if (res.status === 404 && res.proxyError === null)
+      return { kind: 'absent', evidence: `${number} is not on the account` };
+    if (res.status !== 200 || res.proxyError !== null) return this.inconclusive(res, 'reading the number');
+    const num = parseJson(res.body);
+    const rel =
+      isRecord(num) && isRecord(num.data) && isRecord(num.data.relationships)
+        ? num.data.relationships[relationship]
+        : undefined;
+    const current = isRecord(rel) && isRecord(rel.data) ? rel.data.id : null;
+    if (String(current ?? '') === wanted) {
+      return applied(204, undefined, `${relationship} of ${number} is route ${wanted}`, wanted);
+    }
+    return {
+      kind: 'absent',
+      evidence: `${relationship} of ${number} is ${current === null ? 'not set' : `route ${String(current)}`}, not ${wanted}`,
+    };
+  }
+
+  private async checkCreateRoute(job: SettleJob): Promise<Check> {
+    const doc = parseJson(job.json ?? '');
+    const attrs =
+      isRecord(doc) && isRecord(doc.data) && isRecord(doc.data.attributes) ? doc.data.attributes : {};
+    const same = (a: unknown, b: unknown) => String(a ?? '').toLowerCase() === String(b ?? '').toLowerCase();
+    for (let page = 0; page < ROUTE_PAGES_MAX; page++) {
+      const res = await this.read(`/v2/routes?limit=200&offset=${page * 200}`);
+      if (res.status !== 200 || res.proxyError !== null) return this.inconclusive(res, 'listing routes');
+      const list = parseJson(res.body);
+      const data = isRecord(list) && Array.isArray(list.data) ? (list.data as unknown[]) : [];
+      for (const r of data) {
+        if (!isRecord(r) || !isRecord(r.attributes)) continue;
+        const a = r.attributes;
+        if (
+          same(a.alias, attrs.alias) &&
+          same(a.route_type, attrs.route_type) &&
+          same(a.value, attrs.value)
+        ) {
+          const id = typeof r.id === 'string' ? r.id : null;
+          return applied(201, { data: r }, `route ${id ?? '?'} "${String(attrs.alias)}" exists`, id);
+        }
+      }
+      if (data.length < 200) break;
+    }
+    return { kind: 'absent', evidence: `no route "${String(attrs.alias)}" with that type and value` };
+  }
+
+  private async checkSend(job: SettleJob): Promise<Check> {
+    const attrs = messageAttrs(job.json);
+    const from = digitsOf(attrs.from);
+    const to = digitsOf(attrs.to);
+    const body = typeof attrs.body === 'string' ? attrs.body : '';
+    // A little before the send, for clock differences; MDRs newest first.
+    const since = new Date(job.sentAt - 2_000).toISOString();
+    const res = await this.read(`/v2.1/messages?start_date=${encodeURIComponent(since)}&limit=1000`);
+    if (res.status !== 200 || res.proxyError !== null) return this.inconclusive(res, 'listing messages');
+    const list = parseJson(res.body);
+    const data = isRecord(list) && Array.isArray(list.data) ? (list.data as unknown[]) : [];
+    for (const m of data) {
+      if (!isRecord(m) || !isRecord(m.attributes)) continue;
+      const a = m.attributes;
+      if (a.direction !== undefined && a.direction !== 'outbound') continue;
+      if (digitsOf(a.from) === from && digitsOf(a.to) === to && (a.body ?? '') === body) {
+        const id = typeof m.id === 'string' ? m.id : null;
+        return applied(
+          202,
+          { data: { type: 'message', id } },
+          `message ${id ?? '?'} from ${from} to ${to} with the same text is in the message log`,
+          id,
+        );
+      }
+    }
+    return { kind: 'absent', evidence: `no message from ${from} to ${to} with that text since ${since}` };
+  }
+
+  private prune(): void {
+    const cutoff = Date.now() - SETTLED_TTL_MS;
+    for (const [id, e] of this.entries) {
+      if (this.entries.size <= MAX_ENTRIES && (e.settledAt === null || e.settledAt > cutoff)) continue;
+      if (e.state === 'applied' || e.state === 'not_applied') this.entries.delete(id);
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    outcomes: OutcomeSettler;
+  }
+}
+
+export default fp(
+  async function outcomesPlugin(app: FastifyInstance, opts: { config: Config; audit: AuditLog | null }) {
+    const settler = new OutcomeSettler({
+      forwarder: app.flowroute,
+      idempotency: app.idempotency,
+      audit: opts.audit,
+      settle: opts.config.settle,
+      log: app.log,
+    });
+    app.decorate('outcomes', settler);
+    // Before the forwarder's pool closes (onClose hooks run in reverse order of registration).
+    app.addHook('onClose', async () => settler.stop());
+  },
+  { name: 'outcomes', dependencies: ['flowroute-forwarder', 'idempotency'] },
+);

@@ -1,0 +1,163 @@
+// Our own limits (R-5): per-user requests per minute (reads, sends, purchases, route changes) and account-wide
+// caps per UTC day (purchases, sends). Fixed windows; counters live in the database when there is one (so every
+// replica counts together) and in memory otherwise. A refused request gets 429 + Retry-After (seconds) +
+// X-Proxy-Error: rate_limited and is never sent to Flowroute.
+import type { Config } from '../config';
+import type { Queryable } from '../store/db';
+import type { OperationId } from '../routes/table';
+import type { ProxyErrorInit } from './errors';
+
+export interface LimitRule {
+  /** Counter name without the window, e.g. `u:<id>:reads` or `acct:purchases`. */
+  key: string;
+  max: number;
+  windowMs: number;
+  /** What the user reads in the 429. */
+  label: string;
+}
+
+export type LimitResult = { ok: true } | { ok: false; retryAfterS: number; rule: LimitRule };
+
+/** Counter storage: add one to a windowed counter and return the new value; take one back. */
+export interface RateCounters {
+  increment(key: string, expiresAt: number): Promise<number>;
+  decrement(key: string): Promise<void>;
+  purgeExpired(now: number): Promise<void>;
+}
+
+export class MemoryRateCounters implements RateCounters {
+  private readonly counts = new Map<string, { count: number; expiresAt: number }>();
+
+  async increment(key: string, expiresAt: number): Promise<number> {
+    const entry = this.counts.get(key);
+    if (entry) {
+      entry.count++;
+      return entry.count;
+    }
+    if (this.counts.size > 100_000) await this.purgeExpired(Date.now());
+    this.counts.set(key, { count: 1, expiresAt });
+    return 1;
+  }
+
+  async decrement(key: string): Promise<void> {
+    const entry = this.counts.get(key);
+    if (entry) entry.count = Math.max(0, entry.count - 1);
+  }
+
+  async purgeExpired(now: number): Promise<void> {
+    for (const [key, entry] of this.counts) if (entry.expiresAt <= now) this.counts.delete(key);
+  }
+}
+
+/** Counters in the `rate_counters` table (migration 3); the upsert is atomic, so replicas never double-count. */
+export class DbRateCounters implements RateCounters {
+  constructor(private readonly db: Queryable) {}
+
+  async increment(key: string, expiresAt: number): Promise<number> {
+    const rows = await this.db.query<{ count: number }>(
+      `INSERT INTO rate_counters (key, count, expires_at) VALUES ($1, 1, $2)
+       ON CONFLICT (key) DO UPDATE SET count = rate_counters.count + 1 RETURNING count`,
+      [key, new Date(expiresAt)],
+    );
+    return Number(rows[0]?.count ?? 1);
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.db.query('UPDATE rate_counters SET count = count - 1 WHERE key = $1 AND count > 0', [key]);
+  }
+
+  async purgeExpired(now: number): Promise<void> {
+    await this.db.query('DELETE FROM rate_counters WHERE expires_at <= $1', [new Date(now)]);
+  }
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** The rules that apply to one request (empty when all are off). */
+export function rulesFor(
+  limits: Config['limits'],
+  userId: string,
+  kind: 'read' | 'mutation',
+  operationId: OperationId,
+): LimitRule[] {
+  const rules: LimitRule[] = [];
+  const add = (on: number, key: string, windowMs: number, label: string) => {
+    if (on > 0) rules.push({ key, max: on, windowMs, label });
+  };
+  if (kind === 'read') {
+    add(limits.readsPerMinute, `u:${userId}:reads`, MINUTE, `${limits.readsPerMinute} reads per minute`);
+  } else if (operationId === 'sendMessage') {
+    add(limits.sendsPerMinute, `u:${userId}:sends`, MINUTE, `${limits.sendsPerMinute} messages per minute`);
+    add(limits.sendsPerDay, 'acct:sends', DAY, `${limits.sendsPerDay} messages per day for the account`);
+  } else if (operationId === 'purchaseNumber') {
+    add(
+      limits.purchasesPerMinute,
+      `u:${userId}:purchases`,
+      MINUTE,
+      `${limits.purchasesPerMinute} purchases per minute`,
+    );
+    add(
+      limits.purchasesPerDay,
+      'acct:purchases',
+      DAY,
+      `${limits.purchasesPerDay} purchases per day for the account`,
+    );
+  } else {
+    add(
+      limits.routeChangesPerMinute,
+      `u:${userId}:routes`,
+      MINUTE,
+      `${limits.routeChangesPerMinute} route changes per minute`,
+    );
+  }
+  return rules;
+}
+
+export class RateLimiter {
+  private hits = 0;
+
+  constructor(
+    private readonly counters: RateCounters,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Counts this request against every rule. If any rule is over its limit, the counts taken by this request
+   * are given back (a refused request does not use up the day's cap) and the longest wait is returned.
+   */
+  async hit(rules: LimitRule[]): Promise<LimitResult> {
+    if (rules.length === 0) return { ok: true };
+    const t = this.now();
+    if (++this.hits % 500 === 0) void this.counters.purgeExpired(t).catch(() => undefined);
+    const taken: string[] = [];
+    for (const rule of rules) {
+      // Fixed windows aligned to the epoch: minutes, and UTC days for the daily caps.
+      const start = Math.floor(t / rule.windowMs) * rule.windowMs;
+      const end = start + rule.windowMs;
+      const key = `${rule.key}@${start}`;
+      const count = await this.counters.increment(key, end);
+      taken.push(key);
+      if (count > rule.max) {
+        for (const k of taken) await this.counters.decrement(k);
+        return { ok: false, retryAfterS: Math.max(1, Math.ceil((end - t) / 1000)), rule };
+      }
+    }
+    return { ok: true };
+  }
+}
+
+export function rateLimitedError(result: Extract<LimitResult, { ok: false }>): ProxyErrorInit {
+  const wait =
+    result.retryAfterS >= 3600
+      ? `${Math.ceil(result.retryAfterS / 3600)} h`
+      : result.retryAfterS >= 60
+        ? `${Math.ceil(result.retryAfterS / 60)} min`
+        : `${result.retryAfterS} s`;
+  return {
+    status: 429,
+    code: 'rate_limited',
+    title: 'Too Many Requests',
+    detail: `Limit reached: ${result.rule.label}. Nothing was sent to Flowroute. Try again in ${wait}.`,
+  };
+}

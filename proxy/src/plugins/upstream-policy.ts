@@ -1,0 +1,199 @@
+// Protection of (and from) Flowroute: a circuit breaker (R-3), a cap on requests in flight with a bounded queue
+// (R-4) and a retry budget for reads (R-2). Pure classes with an injectable clock, used by forwarder.ts.
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface BreakerOptions {
+  /** Opens after this many failures in a row. */
+  consecutiveFailures: number;
+  /** …or when at least this share of the calls in the window failed… */
+  failureRatio: number;
+  windowMs: number;
+  /** …with at least this many calls in the window. */
+  minVolume: number;
+  /** Stays open this long, then lets one probe read through (half-open). */
+  openMs: number;
+}
+
+export type Admission = { ok: true; probe: boolean } | { ok: false; retryAfterMs: number };
+
+/**
+ * Counts upstream failures (5xx, timeouts, connection errors) and successes (anything Flowroute answered
+ * sensibly, 4xx included). While open every call is refused at once; after openMs one READ is let through as a
+ * probe: success closes the breaker, failure opens it for another openMs. Mutations are never used as probes.
+ */
+export class CircuitBreaker {
+  private state: BreakerState = 'closed';
+  private consecutive = 0;
+  private openedAt = 0;
+  private probeInFlight = false;
+  private window: { at: number; failed: boolean }[] = [];
+  /** How many times the breaker opened (metrics/tests). */
+  opened = 0;
+
+  constructor(
+    private readonly opts: BreakerOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get current(): BreakerState {
+    if (this.state === 'open' && this.now() - this.openedAt >= this.opts.openMs) return 'half_open';
+    return this.state;
+  }
+
+  /** Whether a call may go to Flowroute now. `read` calls may serve as the half-open probe. */
+  admit(kind: 'read' | 'mutation'): Admission {
+    const state = this.current;
+    if (state === 'closed') return { ok: true, probe: false };
+    if (state === 'half_open' && kind === 'read' && !this.probeInFlight) {
+      this.state = 'half_open';
+      this.probeInFlight = true;
+      return { ok: true, probe: true };
+    }
+    const retryAfterMs =
+      state === 'open' ? Math.max(1, this.opts.openMs - (this.now() - this.openedAt)) : 1_000;
+    return { ok: false, retryAfterMs };
+  }
+
+  /** Reports how an admitted call went. `null` = neutral (e.g. Flowroute 429, refused credentials). */
+  record(ok: boolean | null, probe: boolean): void {
+    const t = this.now();
+    if (probe) this.probeInFlight = false;
+    if (ok === null) {
+      if (probe) this.trip(t); // a probe that tells nothing: stay careful
+      return;
+    }
+    this.window.push({ at: t, failed: !ok });
+    this.prune(t);
+    if (ok) {
+      this.consecutive = 0;
+      if (probe || this.state === 'half_open') {
+        this.state = 'closed';
+        this.window = [];
+      }
+      return;
+    }
+    this.consecutive++;
+    if (probe || this.state === 'half_open') {
+      this.trip(t);
+      return;
+    }
+    if (this.state !== 'closed') return;
+    const failures = this.window.filter((w) => w.failed).length;
+    if (
+      this.consecutive >= this.opts.consecutiveFailures ||
+      (this.window.length >= this.opts.minVolume && failures / this.window.length >= this.opts.failureRatio)
+    ) {
+      this.trip(t);
+    }
+  }
+
+  /** Forgets everything (tests; an operator could wire this to an admin action). */
+  reset(): void {
+    this.state = 'closed';
+    this.consecutive = 0;
+    this.window = [];
+    this.probeInFlight = false;
+  }
+
+  private trip(t: number): void {
+    if (this.state !== 'open') this.opened++;
+    this.state = 'open';
+    this.openedAt = t;
+    this.consecutive = 0;
+    this.window = [];
+  }
+
+  private prune(t: number): void {
+    const cutoff = t - this.opts.windowMs;
+    let i = 0;
+    while (i < this.window.length && this.window[i]!.at < cutoff) i++;
+    if (i > 0) this.window.splice(0, i);
+  }
+}
+
+/** At most `limit` holders at once; up to `queue` more wait in line (FIFO); past that, acquire() fails at once. */
+export class Bulkhead {
+  private active = 0;
+  private readonly waiting: { resolve: (ok: boolean) => void; timer: NodeJS.Timeout | null }[] = [];
+
+  constructor(
+    readonly limit: number,
+    readonly queue: number,
+  ) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Resolves true with a slot (call release() once), or false when the queue is full or maxWaitMs passed. */
+  acquire(maxWaitMs: number): Promise<boolean> {
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve(true);
+    }
+    if (this.waiting.length >= this.queue) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const entry: { resolve: (ok: boolean) => void; timer: NodeJS.Timeout | null } = {
+        resolve,
+        timer: null,
+      };
+      entry.timer = setTimeout(() => {
+        const i = this.waiting.indexOf(entry);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolve(false);
+      }, maxWaitMs);
+      this.waiting.push(entry);
+    });
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) {
+      if (next.timer) clearTimeout(next.timer);
+      next.resolve(true); // the slot passes straight to the next in line
+      return;
+    }
+    this.active = Math.max(0, this.active - 1);
+  }
+}
+
+/**
+ * Envoy-style retry budget: in a sliding window, retries may be at most `ratio` of the reads sent (but
+ * `minPerWindow` are always allowed), so a struggling Flowroute never sees a retry storm.
+ */
+export class RetryBudget {
+  private reads: number[] = [];
+  private retries: number[] = [];
+
+  constructor(
+    private readonly ratio: number,
+    private readonly minPerWindow: number,
+    private readonly windowMs = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  noteRead(): void {
+    this.reads.push(this.now());
+  }
+
+  /** Takes one retry from the budget if there is one. */
+  tryTake(): boolean {
+    const t = this.now();
+    const cutoff = t - this.windowMs;
+    this.reads = this.reads.filter((x) => x >= cutoff);
+    this.retries = this.retries.filter((x) => x >= cutoff);
+    const allowed = Math.max(this.minPerWindow, Math.floor(this.reads.length * this.ratio));
+    if (this.retries.length >= allowed) return false;
+    this.retries.push(t);
+    return true;
+  }
+}
+
+/** Jittered backoff in [min, max] ms. */
+export function jitter(minMs: number, maxMs: number, random: () => number = Math.random): number {
+  return Math.round(minMs + (Math.max(maxMs, minMs) - minMs) * random());
+}
