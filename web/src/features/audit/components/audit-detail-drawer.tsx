@@ -196,8 +196,9 @@ function RecordDetail({ record, outcomes }: { record: AuditRecord; outcomes: Aud
           aria-labelledby="audit-chain-heading"
         >
           <Table.Tbody>
-            <Field label="Record">
-              #{record.seq} · <Mono value={record.id} copyLabel="Copy record id" />
+            <Field label="Sequence">#{record.seq}</Field>
+            <Field label="Record id">
+              <Mono value={record.id} copyLabel="Copy record id" />
             </Field>
             <Field label="Previous hash">
               <Mono value={record.prevHash} />
