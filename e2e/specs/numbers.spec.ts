@@ -1,6 +1,6 @@
 // Numbers: the account list (filters as people type them, paging by links.next, URL state), a number's
 // detail (attributes, routes, copy buttons), quick search, and axe on both screens.
-import { expect, expectAccessible, test } from '../fixtures';
+import { DEMO_USER, expect, expectAccessible, test } from '../fixtures';
 import { NumberDetailPage, NumbersPage } from '../pages/numbers.page';
 
 test.describe('account numbers', () => {
@@ -124,6 +124,23 @@ test.describe('account numbers', () => {
     await expect(page).toHaveURL(new RegExp(`/numbers/${digits}$`));
     await expect(page.getByRole('heading', { level: 1, name: formatted })).toBeVisible();
     expect(consoleErrors).toEqual([]);
+  });
+
+  test('an expired session goes to sign-in and comes back to the same page', async ({ adminPage: page }) => {
+    const numbers = new NumbersPage(page);
+    await numbers.goto('?limit=10&contains=5');
+    await expect(numbers.numberLinks.first()).toBeVisible();
+    await page.context().clearCookies(); // the session ends (expiry, sign-out elsewhere…)
+    await numbers.nextButton.click();
+    await expect(page).toHaveURL(/\/login\?next=/);
+    const next = new URL(page.url()).searchParams.get('next');
+    expect(next).toContain('/numbers?');
+    expect(next).toContain('contains=5');
+    await page.getByRole('textbox', { name: 'Username' }).fill(DEMO_USER.username);
+    await page.getByRole('textbox', { name: 'Password' }).fill(DEMO_USER.password);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await expect(page).toHaveURL(/\/numbers\?.*contains=5/);
+    await expect(numbers.numberLinks.first()).toBeVisible();
   });
 
   test('the numbers list and detail work on a phone', async ({ adminPage: page, consoleErrors }) => {
