@@ -72,6 +72,11 @@ export function BulkRouteBar({
 
   const count = selection.mode === 'some' ? selection.numbers.length : null;
   const hasRun = run.state.phase !== 'idle';
+  // A new run replaces the saved "before" values: not while the last change can still be reverted.
+  const pendingRevert =
+    (run.state.phase === 'done' || run.state.phase === 'reverted') && toRevert(run.state).length > 0;
+  const busy =
+    run.state.phase === 'applying' || run.state.phase === 'reverting' || run.state.phase === 'collecting';
   if (count === 0 && !hasRun) return null;
 
   const preview = () => {
@@ -131,17 +136,19 @@ export function BulkRouteBar({
                     description={null}
                   />
                 </div>
-                <Button
-                  onClick={preview}
-                  disabled={
-                    !target ||
-                    Boolean(blockedReason) ||
-                    run.state.phase === 'applying' ||
-                    run.state.phase === 'reverting'
-                  }
-                >
-                  Preview change
-                </Button>
+                <Stack gap={2}>
+                  <Button
+                    onClick={preview}
+                    disabled={!target || Boolean(blockedReason) || busy || pendingRevert}
+                  >
+                    Preview change
+                  </Button>
+                  {pendingRevert ? (
+                    <Text size="xs" c="dimmed" maw={220}>
+                      Revert or forget the last bulk change first (its saved routes would be lost).
+                    </Text>
+                  ) : null}
+                </Stack>
               </>
             ) : (
               <Text size="sm" c="dimmed">
