@@ -1,5 +1,5 @@
 // Buy numbers: browse → cart → confirm → one purchase per number, exactly once, whatever the user does.
-import { expect, expectAccessible, test, type Emulator } from '../fixtures';
+import { DEMO_USER, expect, expectAccessible, ORIGIN, signIn, test, type Emulator } from '../fixtures';
 import { PurchasePage, shown } from '../pages/purchase.page';
 
 /** How many times the emulator sold each of `numbers` to us. */
@@ -104,6 +104,28 @@ test.describe('buy numbers', () => {
     await page.reload();
     await buy.expectFinished(3, 3);
     expect(await purchaseCounts(emulator, numbers)).toEqual(Object.fromEntries(numbers.map((n) => [n, 1])));
+  });
+
+  test('a viewer can fill a cart but cannot buy', async ({ page, playwright, emulator }) => {
+    const admin = await playwright.request.newContext({ baseURL: ORIGIN });
+    const headers = { 'X-CSRF': '1', Origin: ORIGIN };
+    expect((await admin.post('/auth/login', { data: DEMO_USER, headers })).ok()).toBe(true);
+    const created = await admin.post('/admin/users', {
+      data: { username: `viewer-${Date.now()}`, role: 'viewer' },
+      headers,
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const { user, password } = (await created.json()) as { user: { username: string }; password: string };
+    await admin.dispose();
+
+    await signIn(page, user.username, password);
+    const buy = new PurchasePage(page);
+    await buy.gotoSearch('?starts_with=206');
+    const numbers = await buy.addFirstResults(1);
+    await buy.openCart();
+    await expect(buy.buyButton).toBeDisabled();
+    await expect(page.getByText('Only admins can buy numbers.', { exact: false }).first()).toBeVisible();
+    expect(await purchaseCounts(emulator, numbers)).toEqual({ [numbers[0]!]: 0 });
   });
 
   test('search form: typed digits, rate center needs a state, results in the URL', async ({

@@ -1,10 +1,23 @@
 // Routes of the buy feature: one layout (sub-navigation + cart) around the inventory and cart pages,
 // each page loaded lazily.
 import type { RouteObject } from 'react-router';
+import { authQueries } from '@/lib/auth';
+import { queryClient } from '@/lib/query-client';
+import { bindCartToUser } from './api/cart-store';
+
+/** The cart is per user: pick the signed-in user's cart before any buy screen renders. */
+async function bindCart() {
+  const user = await queryClient.ensureQueryData(authQueries.me());
+  bindCartToUser(user ? String(user.id) : null);
+  return null;
+}
 
 export const routes: RouteObject[] = [
   {
     path: '/buy',
+    loader: bindCart,
+    // The user does not change while signed in; no need to re-run on every /buy navigation.
+    shouldRevalidate: () => false,
     lazy: async () => ({ Component: (await import('./pages/buy-layout')).BuyLayout }),
     children: [
       {

@@ -2,7 +2,7 @@
 // that buys a number. Flowroute buys one number per POST; the caller owns the Idempotency-Key.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
-import { api, ApiError, apiPath, getJson, isAbortError, toApiError } from '@/lib/api';
+import { api, ApiError, apiPath, getJson, isAbortError, sendJson, toApiError } from '@/lib/api';
 
 /** Flowroute's page-size maxima for the inventory endpoints. */
 export const MAX_AREACODES_LIMIT = 400;
@@ -165,7 +165,15 @@ export type PurchaseResult =
        * session / forbidden: stop the whole run; network: unknown outcome, safe to retry with the same key;
        * rejected: Flowroute (or the proxy) said no for another reason.
        */
-      kind: 'unavailable' | 'in_flight' | 'session' | 'forbidden' | 'network' | 'rejected';
+      kind:
+        | 'unavailable'
+        | 'in_flight'
+        | 'session'
+        | 'forbidden'
+        | 'network'
+        | 'rejected'
+        | 'rate_limited'
+        | 'confirmation';
       reason: string;
       proxyError: string | null;
       /**
@@ -173,6 +181,8 @@ export type PurchaseResult =
        * sending the same key again only replays it. False when nothing reached Flowroute (key released).
        */
       keySpent: boolean;
+      /** rate_limited: seconds the proxy asks us to wait (Retry-After). */
+      retryAfterSeconds?: number;
     };
 
 const PURCHASE_BODY = {};
@@ -184,13 +194,15 @@ const PURCHASE_BODY = {};
 export async function purchaseNumber(
   number: string,
   idempotencyKey: string,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; confirmation?: string | null } = {},
 ): Promise<PurchaseResult> {
+  const headers: Record<string, string> = { 'Idempotency-Key': idempotencyKey };
+  if (options.confirmation) headers['X-Confirmation'] = options.confirmation;
   try {
     const response = await api.post(apiPath(`/api/v2/numbers/${encodeURIComponent(number)}`), {
       json: PURCHASE_BODY,
-      headers: { 'Idempotency-Key': idempotencyKey },
-      signal,
+      headers,
+      signal: options.signal,
     });
     // Read the body so the connection is released; the result only needs status and headers.
     await response.text();
@@ -222,6 +234,17 @@ export function classifyPurchaseError(error: ApiError): Extract<PurchaseResult, 
   if (error.kind === 'forbidden') {
     return { ...base, kind: 'forbidden', reason: 'Only admins can buy numbers.' };
   }
+  if (error.kind === 'rate_limited') {
+    return {
+      ...base,
+      kind: 'rate_limited',
+      reason: error.message,
+      retryAfterSeconds: error.retryAfterSeconds ?? 60,
+    };
+  }
+  if (error.proxyError?.startsWith('confirmation_')) {
+    return { ...base, kind: 'confirmation', reason: error.message };
+  }
   if (error.status === 409) {
     return { ...base, kind: 'in_flight', reason: 'This purchase is still being processed.' };
   }
@@ -247,4 +270,18 @@ export async function isOnAccount(number: string, signal?: AbortSignal): Promise
     const apiError = toApiError(error);
     return apiError.status === 404 && !apiError.fromProxy ? false : null;
   }
+}
+
+/**
+ * S-13: when the proxy requires it, a purchase carries a single-use token bound to (user, number, what the
+ * user was shown). Asked for right before each purchase (tokens live 5 minutes; a long run outlives that).
+ */
+export async function requestPurchaseConfirmation(
+  number: string,
+  shown: { setup_cost: string; monthly_cost: string },
+): Promise<string> {
+  const issued = await sendJson<{ token: string; expiresAt: string }>('post', '/auth/confirmations', {
+    json: { action: 'purchaseNumber', target: number, details: shown },
+  });
+  return issued.token;
 }

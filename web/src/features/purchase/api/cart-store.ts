@@ -10,6 +10,8 @@ type Listener = () => void;
 
 const listeners = new Set<Listener>();
 let current: CartState | null = null;
+/** Each signed-in user has their own cart (and purchase keys) on a shared browser. */
+let storageKey = CART_STORAGE_KEY;
 
 function storage(): Storage | null {
   try {
@@ -20,7 +22,7 @@ function storage(): Storage | null {
 }
 
 function load(): CartState {
-  return parseStoredCart(storage()?.getItem(CART_STORAGE_KEY) ?? null);
+  return parseStoredCart(storage()?.getItem(storageKey) ?? null);
 }
 
 export function getCart(): CartState {
@@ -39,7 +41,7 @@ export function updateCart(transition: (state: CartState) => CartState): CartSta
   if (after === before) return before;
   current = after;
   try {
-    storage()?.setItem(CART_STORAGE_KEY, JSON.stringify(after));
+    storage()?.setItem(storageKey, JSON.stringify(after));
   } catch {
     // Quota or privacy mode: keep the in-memory cart.
   }
@@ -53,14 +55,24 @@ export function reloadCart(): void {
   emit();
 }
 
+/** Switches to `userId`'s cart (called by the /buy route loader, before anything renders). */
+export function bindCartToUser(userId: string | null): void {
+  const key = userId ? `${CART_STORAGE_KEY}:${userId}` : CART_STORAGE_KEY;
+  if (key === storageKey && current !== null) return;
+  storageKey = key;
+  current = load();
+  emit();
+}
+
 export function resetCartForTests(state: CartState = EMPTY_CART): void {
+  storageKey = CART_STORAGE_KEY;
   storage()?.removeItem(CART_STORAGE_KEY);
   current = state;
   emit();
 }
 
 function onStorage(event: StorageEvent): void {
-  if (event.key === CART_STORAGE_KEY || event.key === null) reloadCart();
+  if (event.key === storageKey || event.key === null) reloadCart();
 }
 
 function subscribe(listener: Listener): () => void {

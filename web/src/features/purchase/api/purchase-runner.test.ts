@@ -3,6 +3,7 @@ import { addItems, EMPTY_CART, runProgress, setOutcome } from './cart';
 import { getCart, reloadCart, resetCartForTests, updateCart } from './cart-store';
 import {
   getRunnerState,
+  resetRunnerForTests,
   resumePurchase,
   retryPurchase,
   startPurchase,
@@ -40,7 +41,10 @@ function deps(purchase: RunnerDeps['purchase'], extra: Partial<RunnerDeps> = {})
 const ok: PurchaseResult = { ok: true, status: 201, replayed: false, warning: null };
 
 describe('purchase runner', () => {
-  beforeEach(seed);
+  beforeEach(() => {
+    resetRunnerForTests();
+    seed();
+  });
 
   it('buys each number once, with its own stored key, and ignores a second start (double click)', async () => {
     const calls: Array<[string, string]> = [];
@@ -265,5 +269,98 @@ describe('purchase runner', () => {
     );
     await idle();
     expect(getCart().items[0]?.outcome).toMatchObject({ status: 'bought' });
+  });
+
+  it('waits out the proxy purchase limit and sends the same request again', async () => {
+    const sent: Array<[string, string]> = [];
+    const waits: number[] = [];
+    let limited = true;
+    startPurchase(
+      [numbers[0]!],
+      deps(
+        async (number, key) => {
+          sent.push([number, key]);
+          if (limited) {
+            limited = false;
+            return {
+              ok: false,
+              status: 429,
+              kind: 'rate_limited',
+              reason: 'Limit reached: 5 purchases per minute.',
+              proxyError: 'rate_limited',
+              keySpent: false,
+              retryAfterSeconds: 14,
+            };
+          }
+          return ok;
+        },
+        { sleep: async (ms) => void waits.push(ms) },
+      ),
+    );
+    await idle();
+    expect(sent).toHaveLength(2);
+    expect(sent[0]![1]).toBe(sent[1]![1]);
+    expect(waits[0]).toBeGreaterThanOrEqual(14_000);
+    expect(getCart().items[0]?.outcome?.status).toBe('bought');
+  });
+
+  it('a daily cap (long Retry-After) fails the number instead of waiting for hours', async () => {
+    startPurchase(
+      [numbers[0]!],
+      deps(async () => ({
+        ok: false,
+        status: 429,
+        kind: 'rate_limited',
+        reason: 'Limit reached: 50 purchases per day for the account.',
+        proxyError: 'rate_limited',
+        keySpent: false,
+        retryAfterSeconds: 7200,
+      })),
+    );
+    await idle();
+    expect(getCart().items[0]?.outcome).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('per day'),
+    });
+  });
+
+  it('gets a confirmation token when the proxy asks for one, then for every later purchase up front', async () => {
+    const sent: Array<[string, string | null]> = [];
+    const confirmed: string[] = [];
+    let n = 0;
+    startPurchase(
+      numbers,
+      deps(
+        async (number, _key, token) => {
+          sent.push([number, token]);
+          if (!token) {
+            return {
+              ok: false,
+              status: 428,
+              kind: 'confirmation',
+              reason: 'Confirm the purchase first.',
+              proxyError: 'confirmation_required',
+              keySpent: false,
+            };
+          }
+          return ok;
+        },
+        {
+          concurrency: 1,
+          confirm: async (item) => {
+            confirmed.push(item.number);
+            return `token-${++n}`;
+          },
+        },
+      ),
+    );
+    await idle();
+    expect(sent).toEqual([
+      [numbers[0], null],
+      [numbers[0], 'token-1'],
+      [numbers[1], 'token-2'],
+      [numbers[2], 'token-3'],
+    ]);
+    expect(runProgress(getCart())).toMatchObject({ bought: 3 });
   });
 });

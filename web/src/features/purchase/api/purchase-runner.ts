@@ -17,7 +17,9 @@ import {
 import { getCart, updateCart } from './cart-store';
 
 export interface RunnerDeps {
-  purchase: (number: string, idempotencyKey: string) => Promise<PurchaseResult>;
+  purchase: (number: string, idempotencyKey: string, confirmation: string | null) => Promise<PurchaseResult>;
+  /** A single-use purchase confirmation token (S-13), asked for only once the proxy says it wants them. */
+  confirm?: (item: CartItem) => Promise<string>;
   /** GET the number on the account: true / false / null (cannot tell). */
   isOwned?: (number: string) => Promise<boolean | null>;
   newKey: () => string;
@@ -30,15 +32,25 @@ export interface RunnerDeps {
 interface RunnerState {
   running: boolean;
   stopping: boolean;
+  /** Set while the proxy's purchase limit makes us wait: when we try again (ms since epoch) and why. */
+  waiting: { until: number; reason: string } | null;
 }
 
-let state: RunnerState = { running: false, stopping: false };
+let state: RunnerState = { running: false, stopping: false, waiting: null };
+/** Learned from the proxy's first 428: from then on each purchase asks for its confirmation token first. */
+let confirmationRequired = false;
 let stopReason: string | null = null;
 const listeners = new Set<() => void>();
 
 function setState(next: RunnerState): void {
   state = next;
   for (const listener of listeners) listener();
+}
+
+export function resetRunnerForTests(): void {
+  confirmationRequired = false;
+  stopReason = null;
+  setState({ running: false, stopping: false, waiting: null });
 }
 
 export function getRunnerState(): RunnerState {
@@ -62,6 +74,20 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 const IN_FLIGHT_RETRIES = 10;
 /** Network failures are retried automatically with the same key (safe: the proxy dedupes). */
 const NETWORK_RETRIES = 2;
+/** Waits for the proxy's per-minute purchase limit; a longer Retry-After (daily cap) ends the attempt. */
+const MAX_RATE_WAIT_S = 90;
+const RATE_WAITS = 20;
+
+/** Sleeps in short slices so Stop ends a long wait quickly. */
+async function waitFor(ms: number, deps: RunnerDeps): Promise<void> {
+  if (deps.sleep) return deps.sleep(ms); // injected (tests): one call stands for the whole wait
+  const end = Date.now() + ms;
+  while (stopReason === null) {
+    const left = end - Date.now();
+    if (left <= 0) return;
+    await defaultSleep(Math.min(left, 500));
+  }
+}
 
 async function attempt(item: CartItem, deps: RunnerDeps): Promise<PurchaseResult> {
   const sleep = deps.sleep ?? defaultSleep;
@@ -69,12 +95,39 @@ async function attempt(item: CartItem, deps: RunnerDeps): Promise<PurchaseResult
   if (!key) throw new Error('purchase without an idempotency key');
   let inFlight = 0;
   let network = 0;
+  let confirmations = 0;
+  let rateWaits = 0;
+  let token: string | null = null;
   for (;;) {
-    const result = await deps.purchase(item.number, key);
+    if (confirmationRequired && token === null && deps.confirm) {
+      confirmations += 1;
+      token = await deps.confirm(item);
+    }
+    const result = await deps.purchase(item.number, key, token);
+    token = null; // single use
     if (result.ok) return result;
     if (result.kind === 'in_flight' && inFlight < IN_FLIGHT_RETRIES) {
       inFlight += 1;
       await sleep(Math.min(500 * inFlight, 2000));
+      continue;
+    }
+    if (result.kind === 'confirmation' && deps.confirm && confirmations < 2) {
+      confirmationRequired = true;
+      continue;
+    }
+    // The proxy's own limit: nothing was sent and the key was released, so wait and send the same request.
+    if (
+      result.kind === 'rate_limited' &&
+      rateWaits < RATE_WAITS &&
+      (result.retryAfterSeconds ?? 60) <= MAX_RATE_WAIT_S &&
+      stopReason === null
+    ) {
+      rateWaits += 1;
+      const seconds = Math.max(1, result.retryAfterSeconds ?? 60);
+      setState({ ...state, waiting: { until: Date.now() + seconds * 1000, reason: result.reason } });
+      await waitFor(seconds * 1000 + 250, deps);
+      setState({ ...state, waiting: null });
+      if (stopReason !== null) return { ...result, reason: `Not sent: ${result.reason}` };
       continue;
     }
     // Only when the key was released (nothing reached Flowroute) or no answer came at all: a stored answer
@@ -118,7 +171,7 @@ async function owned(number: string, deps: RunnerDeps): Promise<boolean | null> 
 }
 
 async function drain(deps: RunnerDeps): Promise<void> {
-  setState({ running: true, stopping: false });
+  setState({ running: true, stopping: false, waiting: null });
   stopReason = null;
   const bought: string[] = [];
   const claimed = new Set<string>();
@@ -182,7 +235,7 @@ async function drain(deps: RunnerDeps): Promise<void> {
     const reason = stopReason;
     updateCart((s) => (reason === null ? finishRun(s) : stopRun(s, reason)));
     stopReason = null;
-    setState({ running: false, stopping: false });
+    setState({ running: false, stopping: false, waiting: null });
     deps.onFinished?.({ bought });
   }
 }
@@ -218,5 +271,5 @@ export function resumePurchase(deps: RunnerDeps): boolean {
 export function stopPurchase(reason = 'Stopped before it was sent.'): void {
   if (!state.running) return;
   stopReason ??= reason;
-  setState({ running: true, stopping: true });
+  setState({ ...state, running: true, stopping: true });
 }

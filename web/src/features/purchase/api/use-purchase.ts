@@ -6,7 +6,13 @@ import { useMemo } from 'react';
 import { newIdempotencyKey } from '@/lib/api';
 import { formatNanp } from '@/lib/format';
 import { numberQueries } from '@/lib/flowroute/numbers';
-import { availableQueries, isOnAccount, purchaseNumber } from '@/lib/flowroute/purchase';
+import {
+  availableQueries,
+  isOnAccount,
+  purchaseNumber,
+  requestPurchaseConfirmation,
+} from '@/lib/flowroute/purchase';
+import { centsToDecimal } from './money';
 import {
   resumePurchase,
   retryPurchase,
@@ -18,7 +24,12 @@ import {
 
 export function purchaseDeps(queryClient: QueryClient): RunnerDeps {
   return {
-    purchase: (number, key) => purchaseNumber(number, key),
+    purchase: (number, key, confirmation) => purchaseNumber(number, key, { confirmation }),
+    confirm: (item) =>
+      requestPurchaseConfirmation(item.number, {
+        setup_cost: centsToDecimal(item.setup_cents),
+        monthly_cost: centsToDecimal(item.monthly_cents),
+      }),
     isOwned: (number) => isOnAccount(number),
     newKey: newIdempotencyKey,
     concurrency: 2,

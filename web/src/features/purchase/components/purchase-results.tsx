@@ -14,6 +14,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { PhoneNumber } from '@/components/phone-number';
 import { formatNanp } from '@/lib/format';
@@ -129,10 +130,29 @@ function ItemActions({
   );
 }
 
+/** "Waiting 14 s — Limit reached: 5 purchases per minute…" with a live countdown. */
+function WaitingNotice({ waiting }: { waiting: { until: number; reason: string } }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((waiting.until - now) / 1000));
+  return (
+    <Alert color="yellow" variant="light" p="xs" title={`Waiting ${seconds} s before the next purchase`}>
+      <Text size="sm">
+        {waiting.reason} The rest of the cart is bought automatically when the limit allows; nothing is sent
+        twice.
+      </Text>
+    </Alert>
+  );
+}
+
 export function PurchaseResults({
   cart,
   running,
   stopping,
+  waiting,
   isAdmin,
   onRetry,
   onStop,
@@ -140,6 +160,7 @@ export function PurchaseResults({
   cart: CartState;
   running: boolean;
   stopping: boolean;
+  waiting: { until: number; reason: string } | null;
   isAdmin: boolean;
   onRetry: (numbers: string[]) => void;
   onStop: () => void;
@@ -205,6 +226,7 @@ export function PurchaseResults({
           {p.done} of {p.total} done ({percent}%) · {p.bought} bought · {p.failed} failed
           {p.notAttempted > 0 ? ` · ${p.notAttempted} not attempted` : ''}
         </Text>
+        {running && waiting ? <WaitingNotice waiting={waiting} /> : null}
         {run.stopped_reason && !running ? (
           <Alert color="yellow" variant="light" p="xs">
             Stopped: {run.stopped_reason}

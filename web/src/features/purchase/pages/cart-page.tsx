@@ -59,6 +59,7 @@ export function CartPage() {
           cart={cart}
           running={purchase.running}
           stopping={purchase.stopping}
+          waiting={purchase.waiting}
           isAdmin={isAdmin}
           onRetry={(numbers) => purchase.retry(numbers)}
           onStop={purchase.stop}
