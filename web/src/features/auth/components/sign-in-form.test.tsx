@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authQueries } from '../api/auth-queries';
 import { json, newTestQueryClient, renderUi, stubFetch } from '../test-utils';
-import { SignInForm, validateSignIn } from './sign-in-form';
+import { formatCountdown, SignInForm, validateSignIn } from './sign-in-form';
 
 let restore: (() => void) | null = null;
 afterEach(() => {
@@ -34,6 +34,14 @@ describe('validateSignIn', () => {
       password: 'Enter your password',
     });
     expect(validateSignIn({ username: 'bob', password: 'x' })).toEqual({});
+  });
+});
+
+describe('formatCountdown', () => {
+  it('shows seconds under a minute and m:ss above', () => {
+    expect(formatCountdown(42)).toBe('42 s');
+    expect(formatCountdown(60)).toBe('1:00');
+    expect(formatCountdown(899)).toBe('14:59');
   });
 });
 

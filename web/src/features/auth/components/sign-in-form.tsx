@@ -14,6 +14,12 @@ export interface SignInValues {
   password: string;
 }
 
+/** 42 → "42 s", 899 → "14:59". */
+export function formatCountdown(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 export function validateSignIn(values: SignInValues): Partial<Record<keyof SignInValues, string>> {
   const errors: Partial<Record<keyof SignInValues, string>> = {};
   if (!values.username.trim()) errors.username = 'Enter your username';
@@ -82,7 +88,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (user: CurrentUser) => 
           {...form.getInputProps('password')}
         />
         <Button type="submit" fullWidth loading={login.isPending} disabled={throttled}>
-          {throttled ? `Try again in ${wait} s` : 'Sign in'}
+          {throttled ? `Try again in ${formatCountdown(wait)}` : 'Sign in'}
         </Button>
       </Stack>
     </form>
