@@ -34,6 +34,7 @@ export function ConfirmDialog({
       closeButtonProps={{ 'aria-label': 'Cancel and close' }}
     >
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           onConfirm();

@@ -35,6 +35,8 @@ function serve(initial: U[], override?: (request: Request) => Response | null) {
       users.push(user);
       return json({ user }, { status: 201 });
     }
+    const reset = /^\/admin\/users\/([^/]+)\/password$/.exec(pathname);
+    if (reset && request.method === 'POST') return json({ user: users.find((u) => u.id === reset[1]) });
     const match = /^\/admin\/users\/([^/]+)$/.exec(pathname);
     if (match && request.method === 'PATCH') {
       const user = users.find((u) => u.id === match[1])!;
@@ -180,5 +182,25 @@ describe('StaffPage', { timeout: 20_000 }, () => {
     expect(within(dialog).getByText(/your own account/)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Make viewer' }));
     expect(await within(dialog).findByText(/This is the last enabled admin/)).toBeInTheDocument();
+  });
+
+  it('resets a password only with a long enough one, and posts it to /admin/users/:id/password', async () => {
+    const stub = serve(base);
+    renderRoutes(routes, '/admin/staff');
+    const user = userEvent.setup({ delay: null });
+    await screen.findByTestId('staff-row-otto');
+    await user.click(screen.getByRole('button', { name: 'Actions for otto' }));
+    await user.click(await screen.findByRole('menuitem', { name: /reset password/i }));
+    const dialog = await screen.findByRole('dialog', { name: 'Reset password of otto' });
+    await user.click(within(dialog).getByRole('button', { name: 'Set new password' }));
+    expect(await within(dialog).findByText('Use at least 12 characters')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Generate' }));
+    const generated = (within(dialog).getByLabelText(/new password/i) as HTMLInputElement).value;
+    expect(generated).toMatch(/^[a-zA-Z2-9]{5}(-[a-zA-Z2-9]{5}){3}$/);
+    await user.click(within(dialog).getByRole('button', { name: 'Set new password' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const post = stub.calls.find((r) => r.method === 'POST')!;
+    expect(new URL(post.url).pathname).toBe('/admin/users/o1/password');
+    expect(await post.json()).toEqual({ password: generated });
   });
 });
