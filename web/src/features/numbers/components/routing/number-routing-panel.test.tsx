@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authQueries, type Role } from '@/lib/auth';
+import { authQueries, type CurrentUser, type Role } from '@/lib/auth';
 import { NumberRoutingPanel } from './number-routing-panel';
 
 const NUMBER = '12065550100';
@@ -89,7 +89,8 @@ function fakeApi(
 
 function renderPanel(role: Role = 'operator') {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(authQueries.me().queryKey, { id: 'u', username: 'u', role });
+  const user: CurrentUser = { id: 'u', username: 'u', role };
+  client.setQueryData(authQueries.me().queryKey, user);
   render(
     <MantineProvider env="test">
       <QueryClientProvider client={client}>
