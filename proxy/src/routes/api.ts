@@ -155,6 +155,20 @@ async function handle(
   }
 
   if (!op.body) throw new Error(`mutation ${op.operationId} has no body validator`);
+  // JSON only (S-7 c): Fastify would parse text/plain into a string; refuse any other media type outright.
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (
+    mediaType !== 'application/json' &&
+    mediaType !== 'application/vnd.api+json' &&
+    !(mediaType === '' && request.body === undefined)
+  ) {
+    return sendProxyError(reply, {
+      status: 415,
+      code: 'unsupported_media_type',
+      title: 'Unsupported Media Type',
+      detail: 'Send the body as application/json or application/vnd.api+json.',
+    });
+  }
   const body = op.body(request.body);
   if (!body.ok)
     return sendProxyError(reply, problemsError(422, 'invalid_body', 'Unprocessable Entity', body.problems));
