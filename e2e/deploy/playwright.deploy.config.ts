@@ -1,0 +1,45 @@
+// Playwright config of the DEPLOY suite: the production build behind Debian's nginx in both supported topologies
+// (same origin; separate origins with CORS), started on loopback by global-setup.ts. Run after `npm run build`:
+//   npx playwright test -c e2e/deploy/playwright.deploy.config.ts
+// Ports DEPLOY_PORT_BASE..+13 (default 9800–9813); see topologies.ts.
+import { defineConfig, devices } from '@playwright/test';
+import { BASE } from './topologies';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '*.spec.ts',
+  globalSetup: './global-setup.ts',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: `../../test-results/deploy/artifacts-${BASE}`,
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    viewport: { width: 1440, height: 900 },
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1440, height: 900 },
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+});
