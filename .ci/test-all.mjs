@@ -83,6 +83,30 @@ if (!chromium) {
   );
 }
 
+// The deploy suite: the production build behind Debian's nginx in both topologies (e2e/deploy).
+const nginx = existsSync(process.env.NGINX_PATH ?? '/usr/sbin/nginx');
+if (!chromium || !built || !nginx) {
+  if (!nginx)
+    notes.push("Deploy tests did NOT run: install Debian's nginx with `sudo apt-get install -y nginx`.");
+  results.push({ name: 'playwright deploy (nginx)', passed: 0, failed: 1, skipped: 0 });
+} else {
+  run('npx playwright test -c e2e/deploy/playwright.deploy.config.ts --reporter=list,json', {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: `${OUT}/playwright-deploy.json`,
+  });
+  const pwd = readJson(`${OUT}/playwright-deploy.json`);
+  const sd = pwd?.stats;
+  results.push(
+    sd
+      ? {
+          name: 'playwright deploy (nginx)',
+          passed: sd.expected + sd.flaky,
+          failed: sd.unexpected + (pwd.errors?.length ? 1 : 0),
+          skipped: sd.skipped,
+        }
+      : { name: 'playwright deploy (nginx)', passed: 0, failed: 1, skipped: 0 },
+  );
+}
+
 const total = results.reduce(
   (t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
   { passed: 0, failed: 0, skipped: 0 },
