@@ -1,6 +1,7 @@
 // The one HTTP client of the SPA (ky) and the one place where failures become a typed ApiError.
 import ky from 'ky';
 import type { KyInstance, Options } from 'ky';
+import { settleIfPending } from './outcomes';
 
 export type ApiErrorKind =
   | 'unauthenticated'
@@ -264,9 +265,18 @@ async function fetchWithErrors(input: RequestInfo | URL, init?: RequestInit): Pr
   }
 }
 
+/** Proxy answers that another immediate try cannot change (the proxy already retried reads once). */
+const NO_RETRY_PROXY_ERRORS = new Set([
+  'upstream_unavailable',
+  'overloaded',
+  'rate_limited',
+  'upstream_auth',
+]);
+
 function shouldRetry({ error, retryCount }: { error: Error; retryCount: number }): boolean {
   if (retryCount > 1 || isAbortError(error)) return false;
   if (error instanceof ApiError) {
+    if (error.proxyError && NO_RETRY_PROXY_ERRORS.has(error.proxyError)) return false;
     return error.kind === 'network' || RETRY_STATUSES.has(error.status);
   }
   return false;
@@ -291,6 +301,14 @@ const kyOptions: Options = {
       },
     ],
     afterResponse: [
+      // A change whose answer was lost: wait for the proxy to settle it ("checking…") and use the settled answer.
+      (request, _options, response) =>
+        settleIfPending(response, {
+          signal: request.signal,
+          fetch: (input, init) => globalThis.fetch(input, init),
+          origin: API_ORIGIN || globalThis.location?.origin || '',
+          credentials: API_ORIGIN ? 'include' : 'same-origin',
+        }),
       async (request, _options, response) => {
         if (response.ok) return response;
         const error = await apiErrorFromResponse(response);
