@@ -92,7 +92,7 @@ export class PurchasePage {
 
   /** Waits until the run is over and `bought` numbers were bought. */
   async expectFinished(total: number, bought: number): Promise<void> {
-    await expect(this.summary).toContainText(`${total} of ${total} done`, { timeout: 30_000 });
+    await expect(this.summary).toContainText(`${total} of ${total} done`, { timeout: 130_000 });
     await expect(this.summary).toContainText(`${bought} bought`);
   }
 }

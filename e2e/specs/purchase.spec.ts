@@ -20,6 +20,8 @@ async function fillCartFromFirstExchange(buy: PurchasePage, count: number): Prom
 }
 
 test.describe('buy numbers', () => {
+  // The proxy allows 5 purchases per user per minute; runs that hit it wait for the next window.
+  test.describe.configure({ timeout: 180_000 });
   test('browse area code → exchange, buy 3 from the cart, see them in the account list', async ({
     adminPage: page,
     emulator,
@@ -160,6 +162,7 @@ test.describe('buy numbers', () => {
 });
 
 test.describe('buy numbers screenshots', () => {
+  test.describe.configure({ timeout: 180_000 });
   for (const viewport of [
     { width: 1440, height: 900 },
     { width: 390, height: 844 },

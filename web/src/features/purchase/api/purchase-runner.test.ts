@@ -304,9 +304,9 @@ describe('purchase runner', () => {
     expect(getCart().items[0]?.outcome?.status).toBe('bought');
   });
 
-  it('a daily cap (long Retry-After) fails the number instead of waiting for hours', async () => {
+  it('a daily cap (long Retry-After) ends the run instead of waiting for hours', async () => {
     startPurchase(
-      [numbers[0]!],
+      [numbers[0]!, numbers[1]!],
       deps(async () => ({
         ok: false,
         status: 429,
@@ -319,9 +319,10 @@ describe('purchase runner', () => {
     );
     await idle();
     expect(getCart().items[0]?.outcome).toMatchObject({
-      status: 'failed',
+      status: 'not_attempted',
       reason: expect.stringContaining('per day'),
     });
+    expect(runProgress(getCart())).toMatchObject({ notAttempted: 2, failed: 0 });
   });
 
   it('gets a confirmation token when the proxy asks for one, then for every later purchase up front', async () => {

@@ -127,7 +127,7 @@ async function attempt(item: CartItem, deps: RunnerDeps): Promise<PurchaseResult
       setState({ ...state, waiting: { until: Date.now() + seconds * 1000, reason: result.reason } });
       await waitFor(seconds * 1000 + 250, deps);
       setState({ ...state, waiting: null });
-      if (stopReason !== null) return { ...result, reason: `Not sent: ${result.reason}` };
+      if (stopReason !== null) return result;
       continue;
     }
     // Only when the key was released (nothing reached Flowroute) or no answer came at all: a stored answer
@@ -223,6 +223,14 @@ async function drain(deps: RunnerDeps): Promise<void> {
         }
       }
       const final = result;
+      if (!final.ok && final.kind === 'rate_limited') {
+        // Refused by our own limit (nothing reached Flowroute): a daily cap, or Stop pressed during a wait.
+        // The rest would be refused too, so the run ends here; everything left can be retried later.
+        const reason = stopReason ?? final.reason;
+        stopReason ??= final.reason;
+        updateCart((s) => setOutcome(s, number, { status: 'not_attempted', reason }));
+        continue;
+      }
       updateCart((s) => setOutcome(s, number, outcomeOf(final, new Date())));
       if (final.ok) bought.push(number);
       else if (final.kind === 'session' || final.kind === 'forbidden') stopReason ??= final.reason;
@@ -268,7 +276,7 @@ export function resumePurchase(deps: RunnerDeps): boolean {
 }
 
 /** Stop starting new purchases; those already sent finish (their outcome is recorded). */
-export function stopPurchase(reason = 'Stopped before it was sent.'): void {
+export function stopPurchase(reason = 'You stopped the purchase; nothing more was sent.'): void {
   if (!state.running) return;
   stopReason ??= reason;
   setState({ ...state, running: true, stopping: true });

@@ -220,7 +220,7 @@ export function PurchaseResults({
         <Progress.Root size="lg" aria-hidden="true">
           <Progress.Section value={p.total ? (p.bought / p.total) * 100 : 0} color="green" />
           <Progress.Section value={p.total ? (p.failed / p.total) * 100 : 0} color="red" />
-          <Progress.Section value={p.total ? (p.notAttempted / p.total) * 100 : 0} color="gray" />
+          <Progress.Section value={p.total ? (p.notAttempted / p.total) * 100 : 0} color="gray.4" />
         </Progress.Root>
         <Text size="sm" role="status" aria-live="polite" data-testid="purchase-summary">
           {p.done} of {p.total} done ({percent}%) · {p.bought} bought · {p.failed} failed
