@@ -2,13 +2,15 @@
 // the same core journey in each (sign in, find a number, set its failover route, send a message, see it in the
 // log) with 0 CSP violations; security and cache headers of what nginx serves; the real client IP behind nginx
 // and spoofed X-Forwarded-* ignored; a non-allowed origin refused in the separate-origins topology.
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { MessagesPage } from '../pages/messages.page';
 import { NumbersPage, NumberDetailPage } from '../pages/numbers.page';
 import { RoutingPanel } from '../pages/routes.page';
-import { DIST, DIST_CROSS, LOG_DIR } from './global-setup';
+import { DIST, DIST_CROSS, LOG_DIR, ROOT } from './global-setup';
 import {
   CLIENT_IP,
   DEMO_PASSWORD,
@@ -101,6 +103,61 @@ test('the build has content-hashed asset names (both builds)', () => {
     .map((n) => readFileSync(path.join(DIST_CROSS, 'assets', n), 'utf8'))
     .join('\n');
   expect(crossJs).toContain(SEPARATE_ORIGINS.apiOrigin);
+});
+
+test('the documented nginx site files (TLS, both topologies) pass `nginx -t`', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'flowroute-nginx-t-'));
+  try {
+    const docs = path.join(ROOT, 'docs', 'deploy', 'nginx');
+    mkdirSync(path.join(dir, 'snippets'));
+    cpSync(path.join(docs, 'snippets'), path.join(dir, 'snippets', 'flowroute'), { recursive: true });
+    const cert = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=ops.example.com',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ]);
+    expect(cert.status).toBe(0);
+    for (const site of ['same-origin.conf', 'separate-origins.conf']) {
+      // Only the certificate paths change: they must exist for `nginx -t`.
+      const text = readFileSync(path.join(docs, site), 'utf8')
+        .replace(/\/etc\/letsencrypt\/live\/[^/]+\/fullchain\.pem/g, path.join(dir, 'cert.pem'))
+        .replace(/\/etc\/letsencrypt\/live\/[^/]+\/privkey\.pem/g, path.join(dir, 'key.pem'));
+      writeFileSync(path.join(dir, site), text);
+      writeFileSync(
+        path.join(dir, 'nginx.conf'),
+        `events {}\nhttp {\n  include /etc/nginx/mime.types;\n  include ${site};\n}\n`,
+      );
+      const t = spawnSync(
+        process.env.NGINX_PATH ?? '/usr/sbin/nginx',
+        [
+          '-t',
+          '-p',
+          dir,
+          '-c',
+          path.join(dir, 'nginx.conf'),
+          '-e',
+          path.join(dir, 'error.log'),
+          '-g',
+          `pid ${dir}/t.pid;`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(t.status, `${site}: ${t.stderr}`).toBe(0);
+      expect(t.stderr).toContain('syntax is ok');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 for (const topo of TOPOLOGIES) {

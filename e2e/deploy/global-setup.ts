@@ -112,7 +112,6 @@ http {
 
     upstream flowroute_proxy {
         server 127.0.0.1:${PORTS.sameProxy};
-        keepalive 8;
     }
 
     # Topology 1: same origin.
