@@ -4,6 +4,8 @@ import {
   isFinalStatus,
   isSettled,
   nextOffset,
+  mdrPageStrictSchema,
+  parseMdrPage,
   toFlowrouteDate,
   type Mdr,
   type MdrPage,
@@ -91,4 +93,62 @@ it('polls fast while fresh, slowly later, and stops when settled', () => {
   expect(detailPollInterval(at('smsc submit', 5_000), now)).toBe(2000);
   expect(detailPollInterval(at('message buffered', 600_000), now)).toBe(30_000);
   expect(detailPollInterval(at('delivered', 5_000), now)).toBe(false);
+});
+
+describe('parseMdrPage', () => {
+  const page = {
+    data: [
+      {
+        attributes: {
+          body: 'test sms on v2',
+          status: 'message buffered',
+          direction: 'outbound',
+          amount_nanodollars: '4000000',
+          to: 12061232634,
+          message_encoding: 0,
+          timestamp: '2017-12-21T16:44:34.93Z',
+          delivery_receipts: [
+            {
+              status: 'message buffered',
+              status_code: 1003,
+              status_code_description: 'Message accepted by Carrier',
+              timestamp: '2017-12-21T16:44:35.00Z',
+              level: 2,
+            },
+          ],
+          amount_display: '$0.0040',
+          from: '12012673227',
+          is_mms: 'false',
+          message_type: 'longcode',
+        },
+        type: 'message',
+        id: 'mdr2-39cadeace66e11e7aff806cd7f24ba2d',
+      },
+    ],
+    links: { next: 'https://api.flowroute.com/v2.1/messages?limit=1&offset=1' },
+  };
+
+  it('normalizes like the strict schema (numbers as strings, is_mms as a string)', () => {
+    const parsed = parseMdrPage(page);
+    expect(parsed.data[0]?.attributes).toMatchObject({
+      amount_nanodollars: 4_000_000,
+      to: '12061232634',
+      is_mms: false,
+      status: 'message buffered',
+    });
+    expect(parsed.data[0]?.attributes.delivery_receipts[0]?.status_code).toBe(1003);
+    expect(parsed.links?.next).toContain('offset=1');
+  });
+
+  it('gives the same records as the strict schema', () => {
+    const fast = parseMdrPage(page).data[0]!;
+    const strict = mdrPageStrictSchema.parse(page).data[0]!;
+    expect(fast.attributes).toEqual({ ...strict.attributes, message_callback_url: null });
+    expect(fast.id).toBe(strict.id);
+  });
+
+  it('refuses what is not an MDR set', () => {
+    expect(() => parseMdrPage({ errors: [] })).toThrow();
+    expect(() => parseMdrPage({ data: [{ id: 5 }] })).toThrow();
+  });
 });

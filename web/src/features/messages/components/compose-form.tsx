@@ -166,16 +166,6 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
         />
         <BodyCounter body={values.body} mms={mms} onReplace={(next) => set('body', next)} />
 
-        <UnstyledButton
-          onClick={() => setShowOptions((o) => !o)}
-          aria-expanded={showOptions}
-          style={{ alignSelf: 'flex-start' }}
-        >
-          <Text size="sm" c="blue">
-            {showOptions ? '▾' : '▸'} MMS and delivery receipt options
-            {values.mediaUrls.length > 0 ? ` (${values.mediaUrls.length} media)` : ''}
-          </Text>
-        </UnstyledButton>
         <Collapse expanded={showOptions}>
           <Stack gap="sm" pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-default-border)' }}>
             <MediaUrlsField
@@ -248,22 +238,33 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
           </Alert>
         ) : null}
 
-        <Group justify="space-between">
-          {variant === 'full' && sent ? (
-            <Button
-              variant="subtle"
-              onClick={() => {
-                setValues((v) => ({ ...EMPTY_COMPOSE, from: v.from }));
-                setSent(null);
-                setSubmitted(false);
-                setToTouched(false);
-              }}
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Group gap="xs">
+            <UnstyledButton
+              onClick={() => setShowOptions((o) => !o)}
+              aria-expanded={showOptions}
+              style={{ alignSelf: 'flex-start' }}
             >
-              New message
-            </Button>
-          ) : (
-            <span />
-          )}
+              <Text size="sm" c="blue">
+                {showOptions ? '▾' : '▸'} MMS and delivery receipt options
+                {values.mediaUrls.length > 0 ? ` (${values.mediaUrls.length} media)` : ''}
+              </Text>
+            </UnstyledButton>
+            {variant === 'full' && sent ? (
+              <Button
+                variant="subtle"
+                size="xs"
+                onClick={() => {
+                  setValues((v) => ({ ...EMPTY_COMPOSE, from: v.from }));
+                  setSent(null);
+                  setSubmitted(false);
+                  setToTouched(false);
+                }}
+              >
+                New message
+              </Button>
+            ) : null}
+          </Group>
           {sendButton}
         </Group>
       </Stack>

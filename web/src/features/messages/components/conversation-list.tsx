@@ -1,7 +1,7 @@
 // The pairs (our number, their number) seen in the loaded range, newest activity first; virtualized.
 import { Badge, Group, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { formatDateTime, formatNanp } from '@/lib/format';
 import type { ConversationSummary } from '../model/conversations';
 
@@ -39,6 +39,15 @@ export function ConversationList({
     overscan: 8,
     getItemKey: (i) => list[i]?.key ?? i,
   });
+  // Bring the open conversation into view (e.g. when arriving from a link).
+  const selectedIndex = selectedKey ? list.findIndex((c) => c.key === selectedKey) : -1;
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (selectedIndex >= 0 && selectedKey && scrolledTo.current !== selectedKey) {
+      scrolledTo.current = selectedKey;
+      virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+    }
+  }, [selectedIndex, selectedKey, virtualizer]);
   return (
     <Stack gap="xs">
       <TextInput

@@ -52,13 +52,15 @@ export function ConversationThread({
             {formatNanp(theirs)}
           </Text>
           <Text size="xs" c="dimmed">
-            with our number {formatNanp(ours)} · {all.length} messages in the loaded range
+            with our number {formatNanp(ours)} · {all.length} {all.length === 1 ? 'message' : 'messages'} in
+            the loaded range
           </Text>
         </div>
       </Group>
       <Box
         ref={scrollRef}
-        h={height}
+        mah={height}
+        mih={160}
         p="sm"
         style={{
           overflowY: 'auto',

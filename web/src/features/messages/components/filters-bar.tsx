@@ -1,9 +1,10 @@
 // Filters over the loaded MDRs; every value lives in the URL.
 import { Button, Group, Select, TextInput } from '@mantine/core';
+import { memo, useMemo } from 'react';
 import { formatNanp } from '@/lib/format';
 import { EMPTY_FILTERS, hasActiveFilters, NO_STATUS, type LogFilters } from '../model/filters';
 
-export function FiltersBar({
+export const FiltersBar = memo(function FiltersBar({
   filters,
   onChange,
   statuses,
@@ -14,9 +15,15 @@ export function FiltersBar({
   statuses: string[];
   ours: string[];
 }) {
-  const ourOptions = ours.includes(filters.ours) || !filters.ours ? ours : [filters.ours, ...ours];
-  const statusOptions =
-    statuses.includes(filters.status) || !filters.status ? statuses : [filters.status, ...statuses];
+  const ourData = useMemo(() => {
+    const list = ours.includes(filters.ours) || !filters.ours ? ours : [filters.ours, ...ours];
+    return list.map((n) => ({ value: n, label: formatNanp(n) }));
+  }, [ours, filters.ours]);
+  const statusData = useMemo(() => {
+    const list =
+      statuses.includes(filters.status) || !filters.status ? statuses : [filters.status, ...statuses];
+    return list.map((s) => ({ value: s, label: s === NO_STATUS ? '(none)' : s }));
+  }, [statuses, filters.status]);
   return (
     <Group gap="sm" wrap="wrap" align="flex-end">
       <Select
@@ -40,7 +47,7 @@ export function FiltersBar({
         placeholder="Any"
         value={filters.status || null}
         onChange={(v) => onChange({ ...filters, status: v ?? '' })}
-        data={statusOptions.map((s) => ({ value: s, label: s === NO_STATUS ? '(none)' : s }))}
+        data={statusData}
       />
       <Select
         label="Our number"
@@ -51,7 +58,7 @@ export function FiltersBar({
         placeholder="Any"
         value={filters.ours || null}
         onChange={(v) => onChange({ ...filters, ours: v ?? '' })}
-        data={ourOptions.map((n) => ({ value: n, label: formatNanp(n) }))}
+        data={ourData}
         limit={200}
       />
       <TextInput
@@ -80,4 +87,4 @@ export function FiltersBar({
       ) : null}
     </Group>
   );
-}
+});

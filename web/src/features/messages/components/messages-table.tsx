@@ -1,17 +1,17 @@
 // The virtualized MDR table: only the rows in view are in the DOM, so 100,000 rows scroll smoothly.
 import { Table, Text, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
-import { DateTime } from '@/components/date-time';
+import { memo, useEffect, useRef } from 'react';
 import { Money } from '@/components/money';
 import { PhoneNumber } from '@/components/phone-number';
 import type { LogRow } from '../model/rows';
 import { segmentsOf } from '../model/rows';
+import { formatLocalDateTime, formatUtcShort } from '../model/time-format';
 import { DirectionBadge, StatusBadge } from './status-badge';
 
 const ROW_HEIGHT = 41;
 
-export function MessagesTable({
+export const MessagesTable = memo(function MessagesTable({
   rows,
   selectedId,
   onSelect,
@@ -23,7 +23,7 @@ export function MessagesTable({
   height: number | string;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns functions by design
+
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -63,11 +63,11 @@ export function MessagesTable({
         stickyHeader
         highlightOnHover
         verticalSpacing={8}
-        style={{ tableLayout: 'fixed', minWidth: 980 }}
+        style={{ tableLayout: 'fixed', minWidth: 1000 }}
         aria-rowcount={rows.length + 1}
       >
         <colgroup>
-          <col style={{ width: 205 }} />
+          <col style={{ width: 225 }} />
           <col style={{ width: 80 }} />
           <col style={{ width: 150 }} />
           <col style={{ width: 150 }} />
@@ -119,7 +119,15 @@ export function MessagesTable({
                     }}
                     aria-label={`Open message ${row.id}`}
                   >
-                    <DateTime value={row.timestamp} size="sm" />
+                    <Text
+                      component="time"
+                      size="sm"
+                      dateTime={row.timestamp}
+                      title={`UTC ${formatUtcShort(row.time)}`}
+                      style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
+                    >
+                      {formatLocalDateTime(row.time)}
+                    </Text>
                   </UnstyledButton>
                 </Table.Td>
                 <Table.Td>
@@ -161,4 +169,4 @@ export function MessagesTable({
       </Table>
     </div>
   );
-}
+});

@@ -1,5 +1,5 @@
 // Range picker for the MDR list: presets and custom UTC days, the exact window in UTC, and a reload.
-import { ActionIcon, Group, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Group, NativeSelect, SegmentedControl, Text, Tooltip } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { moveAnchor } from '../model/anchor';
 import { describeRange, RANGE_PRESETS, type RangeSpec, type ResolvedRange } from '../model/range';
@@ -14,23 +14,36 @@ export function RangeBar({
   onChange: (spec: RangeSpec) => void;
 }) {
   const today = new Date().toISOString().slice(0, 10);
+  const options = [
+    ...RANGE_PRESETS.map((p) => ({ value: p.value, label: p.label })),
+    { value: 'custom', label: 'Custom' },
+  ];
+  const choose = (v: string) => {
+    if (v === 'custom') {
+      onChange({
+        preset: 'custom',
+        start: resolved.start_date.slice(0, 10),
+        end: resolved.end_date.slice(0, 10),
+      });
+    } else onChange({ preset: v as RangeSpec['preset'] });
+  };
   return (
     <Group gap="sm" wrap="wrap" align="flex-end">
       <SegmentedControl
         aria-label="Date range"
         size="sm"
+        visibleFrom="sm"
         value={spec.preset}
-        onChange={(v) => {
-          if (v === 'custom') {
-            const start = resolved.start_date.slice(0, 10);
-            const end = resolved.end_date.slice(0, 10);
-            onChange({ preset: 'custom', start, end });
-          } else onChange({ preset: v as RangeSpec['preset'] });
-        }}
-        data={[
-          ...RANGE_PRESETS.map((p) => ({ value: p.value, label: p.label })),
-          { value: 'custom', label: 'Custom' },
-        ]}
+        onChange={choose}
+        data={options}
+      />
+      <NativeSelect
+        label="Date range"
+        size="sm"
+        hiddenFrom="sm"
+        value={spec.preset}
+        onChange={(e) => choose(e.currentTarget.value)}
+        data={options}
       />
       {spec.preset === 'custom' ? (
         <DatePickerInput

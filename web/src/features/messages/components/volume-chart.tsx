@@ -2,19 +2,11 @@
 // Loaded lazily: recharts is heavy and only this chart needs it.
 import { CompositeChart } from '@mantine/charts';
 import { Group, Paper, Text } from '@mantine/core';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { aggregateDaily, summarize } from '../model/daily';
 import type { LogRow } from '../model/rows';
 
-export default function VolumeChart({
-  rows,
-  startMs,
-  endMs,
-}: {
-  rows: readonly LogRow[];
-  startMs: number;
-  endMs: number;
-}) {
+function VolumeChart({ rows, startMs, endMs }: { rows: readonly LogRow[]; startMs: number; endMs: number }) {
   const days = useMemo(() => aggregateDaily(rows, startMs, endMs), [rows, startMs, endMs]);
   const totals = useMemo(() => summarize(rows), [rows]);
   const data = useMemo(
@@ -60,7 +52,7 @@ export default function VolumeChart({
         rightYAxisProps={{ domain: [0, 100], width: 50 }}
         yAxisProps={{ width: 50 }}
         maxBarWidth={28}
-        withDots={days.length <= 31}
+        withDots={days.length <= 14}
         connectNulls={false}
         tooltipAnimationDuration={100}
         aria-label="Chart of messages per day, inbound and outbound, with delivery rate"
@@ -73,3 +65,5 @@ export default function VolumeChart({
     </Paper>
   );
 }
+
+export default memo(VolumeChart);

@@ -1,5 +1,12 @@
 import { mdr, row } from './fixtures.test-util';
-import { encodingLabel, nanodollarsToDecimal, rowsOfPages, segmentsOf, toLogRow } from './rows';
+import {
+  encodingLabel,
+  nanodollarsToDecimal,
+  RowAccumulator,
+  rowsOfPages,
+  segmentsOf,
+  toLogRow,
+} from './rows';
 
 describe('toLogRow', () => {
   it('knows which side is ours from the direction', () => {
@@ -52,4 +59,19 @@ it('counts segments of a row', () => {
   expect(segmentsOf(row({ body: 'x'.repeat(161) }))).toBe(2);
   expect(segmentsOf(row({ body: '😀'.repeat(36) }))).toBe(2);
   expect(segmentsOf(row({ body: '' }))).toBe(1);
+});
+
+describe('RowAccumulator', () => {
+  it('appends only new pages and starts over when the pages are replaced', () => {
+    const acc = new RowAccumulator();
+    const p1 = { data: [mdr(), mdr()] };
+    const p2 = { data: [mdr()] };
+    const first = acc.update([p1]);
+    expect(first).toHaveLength(2);
+    const second = acc.update([p1, p2]);
+    expect(second).toHaveLength(3);
+    expect(second[0]).toBe(first[0]);
+    expect(acc.update([p1, p2])).toBe(second);
+    expect(acc.update([p2])).toHaveLength(1);
+  });
 });

@@ -66,6 +66,38 @@ export function rowsOfPage(data: readonly Mdr[]): LogRow[] {
   return rows;
 }
 
+/**
+ * Accumulates rows page by page: when the pages grow at the end (progressive loading), only the new pages
+ * are processed; anything else starts over. Pages are immutable in the query cache, so identity is enough.
+ */
+export class RowAccumulator {
+  private pages: readonly { data: readonly Mdr[] }[] = [];
+  private rows: LogRow[] = [];
+  private seen = new Set<string>();
+
+  update(pages: readonly { data: readonly Mdr[] }[]): LogRow[] {
+    const extends_ = this.pages.length <= pages.length && this.pages.every((p, i) => pages[i] === p);
+    if (!extends_) {
+      this.pages = [];
+      this.rows = [];
+      this.seen = new Set();
+    }
+    if (pages.length === this.pages.length) return this.rows;
+    const added: LogRow[] = [];
+    for (const page of pages.slice(this.pages.length)) {
+      for (const row of rowsOfPage(page.data)) {
+        if (this.seen.has(row.id)) continue;
+        this.seen.add(row.id);
+        added.push(row);
+      }
+    }
+    this.pages = pages.slice();
+    // A new array each time so React sees the change; the row objects themselves are shared.
+    this.rows = this.rows.concat(added);
+    return this.rows;
+  }
+}
+
 /** All rows of the loaded pages, de-duplicated by id (pages may overlap if records arrive mid-paging). */
 export function rowsOfPages(pages: readonly { data: readonly Mdr[] }[]): LogRow[] {
   const out: LogRow[] = [];

@@ -2,10 +2,12 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { messageQueries, type MessageRange } from '@/lib/flowroute/messages';
-import { rowsOfPages, type LogRow } from './rows';
+import { RowAccumulator, type LogRow } from './rows';
 
 export interface ProgressiveMessages {
   rows: LogRow[];
+  /** `rows`, refreshed every few pages while loading (for the chart and filter options) */
+  snapshot: LogRow[];
   pages: number;
   /** first page still loading (nothing to show yet) */
   initialLoading: boolean;
@@ -34,7 +36,15 @@ export function useProgressiveMessages(range: MessageRange): ProgressiveMessages
   }, [status, stopped, isError, hasNextPage, isFetchingNextPage, isFetching, fetchNextPage]);
 
   const pages = query.data?.pages;
-  const rows = useMemo(() => rowsOfPages(pages ?? []), [pages]);
+  const [accumulator] = useState(() => new RowAccumulator());
+  const rows = useMemo(() => accumulator.update(pages ?? []), [accumulator, pages]);
+  // Views that summarise everything (chart, select options) follow every 5th page while loading, so
+  // a 100-page load does not redraw them 100 times.
+  const pageCount = pages?.length ?? 0;
+  const settled = !(status === 'success' && !!hasNextPage && !stopped && !isError);
+  const snapshotKey = settled ? -1 : Math.floor(pageCount / 5);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- deliberately refreshed only when snapshotKey changes
+  const snapshot = useMemo(() => rows, [snapshotKey, settled && rows]);
 
   const stop = useCallback(() => setStoppedKey(rangeKey), [rangeKey]);
   const resume = useCallback(() => setStoppedKey(null), []);
@@ -47,7 +57,8 @@ export function useProgressiveMessages(range: MessageRange): ProgressiveMessages
 
   return {
     rows,
-    pages: pages?.length ?? 0,
+    snapshot,
+    pages: pageCount,
     initialLoading: status === 'pending',
     loadingMore: isFetchingNextPage || (status === 'success' && !!hasNextPage && !stopped && !isError),
     complete: status === 'success' && !hasNextPage,

@@ -52,7 +52,13 @@ export function ConversationsPage() {
   const showList = !isSmall || !open;
   const showThread = open;
   const backLink = (
-    <Anchor component="button" type="button" size="sm" onClick={() => select(null)}>
+    <Anchor
+      component="button"
+      type="button"
+      size="sm"
+      onClick={() => select(null)}
+      style={{ alignSelf: 'flex-start' }}
+    >
       ← All conversations
     </Anchor>
   );

@@ -66,7 +66,7 @@ export function LogPage() {
     () => applyFilters(deferredRows, deferredFilters),
     [deferredRows, deferredFilters],
   );
-  const options = useMemo(() => distinctValues(deferredRows), [deferredRows]);
+  const options = useMemo(() => distinctValues(progress.snapshot), [progress.snapshot]);
   const stale = deferredFilters !== filters || deferredRows !== progress.rows;
 
   const exportCsv = () =>
@@ -110,7 +110,7 @@ export function LogPage() {
             </Group>
             {showChart ? (
               <Suspense fallback={<Skeleton h={290} radius="md" />}>
-                <VolumeChart rows={deferredRows} startMs={resolved.startMs} endMs={resolved.endMs} />
+                <VolumeChart rows={progress.snapshot} startMs={resolved.startMs} endMs={resolved.endMs} />
               </Suspense>
             ) : null}
 
