@@ -23,6 +23,7 @@ import { PageHeader } from '@/components/page-header';
 import { PhoneNumber } from '@/components/phone-number';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { isApiError } from '@/lib/api';
+import { Can } from '@/lib/auth';
 import {
   formatDateTime,
   formatNanp,
@@ -372,13 +373,21 @@ function RecentMessages({ number }: { number: string }) {
   const recent = useRecentMessages(number, MESSAGE_DAYS);
   const shown = recent.messages.slice(0, MESSAGES_SHOWN);
   const windowText = `${formatDateTime(recent.range.start_date, { seconds: false })} to now`;
+  const logHref = `/messages?range=30d&ours=${number}`;
   return (
     <Section
       title={`Recent messages (last ${MESSAGE_DAYS} days)`}
       extra={
-        <Anchor component={Link} to="/messages" size="sm">
-          Message log
-        </Anchor>
+        <Group gap="md">
+          <Can role="operator">
+            <Anchor component={Link} to={`/messages/compose?from=${number}`} size="sm">
+              Send from this number
+            </Anchor>
+          </Can>
+          <Anchor component={Link} to={logHref} size="sm">
+            Message log for this number
+          </Anchor>
+        </Group>
       }
     >
       <Text size="xs" c="dimmed" mb="xs">
@@ -497,7 +506,7 @@ function RecentMessages({ number }: { number: string }) {
       {recent.messages.length > MESSAGES_SHOWN ? (
         <Text size="xs" c="dimmed" mt="xs">
           Showing the latest {MESSAGES_SHOWN} of {recent.messages.length}.{' '}
-          <Anchor component={Link} to="/messages" size="xs" underline="always">
+          <Anchor component={Link} to={logHref} size="xs" underline="always">
             See all in the message log
           </Anchor>
         </Text>
