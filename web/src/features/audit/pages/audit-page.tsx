@@ -1,5 +1,5 @@
 // /admin/audit: the audit log for admins — filters and page in the URL, detail drawer, CSV export, chain check.
-import { Button, Collapse, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Button, Collapse, Paper, Stack, Text } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
@@ -7,6 +7,7 @@ import { useSearchParams } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { Pager } from '@/components/pager';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { authQueries, hasRole } from '@/lib/auth';
 import { viewerTimeZone } from '@/lib/format';
 import { auditCsvUrl, auditQueries } from '../api/audit-queries';
 import {
@@ -24,6 +25,24 @@ import { AuditTable } from '../components/audit-table';
 import { VerifyChainButton, VerifyChainResult } from '../components/verify-chain';
 
 export function AuditPage() {
+  const session = useQuery(authQueries.me());
+  const me = session.data;
+  if (session.isPending) return <LoadingState label="Checking your role" />;
+  // The proxy refuses the data anyway (403); say so plainly instead of showing an empty screen.
+  if (me && !hasRole(me, 'admin')) {
+    return (
+      <>
+        <PageHeader title="Audit log" />
+        <Alert color="gray" variant="light" title="Admins only">
+          Only admins can read the audit log. You are signed in as {me.username} ({me.role}).
+        </Alert>
+      </>
+    );
+  }
+  return <AuditPageScreen />;
+}
+
+function AuditPageScreen() {
   const [searchParams, setSearchParams] = useSearchParams();
   const search = readAuditSearch(searchParams);
   const list = useQuery(auditQueries.list(toListParams(search)));

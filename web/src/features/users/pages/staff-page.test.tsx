@@ -203,4 +203,18 @@ describe('StaffPage', { timeout: 20_000 }, () => {
     expect(new URL(post.url).pathname).toBe('/admin/users/o1/password');
     expect(await post.json()).toEqual({ password: generated });
   });
+
+  it('tells a non-admin it is for admins, without asking the proxy for the list', async () => {
+    const stub = stubFetch((request) =>
+      new URL(request.url).pathname === '/auth/me'
+        ? json({ user: { id: 'v1', username: 'vera', role: 'viewer' } })
+        : json({}, { status: 403 }),
+    );
+    restore = stub.restore;
+    renderRoutes(routes, '/admin/staff');
+    expect(await screen.findByText(/Only admins can manage staff accounts/)).toHaveTextContent(
+      'vera (viewer)',
+    );
+    expect(stub.calls.some((r) => r.url.includes('/admin/users'))).toBe(false);
+  });
 });

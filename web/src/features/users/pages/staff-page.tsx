@@ -1,12 +1,21 @@
 // /admin/staff: who can sign in and with which role; add, change role, disable/enable, reset password.
-import { Button, Group, Paper, SegmentedControl, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
-import { useCurrentUser } from '@/lib/auth';
+import { authQueries, hasRole, useCurrentUser } from '@/lib/auth';
 import { userQueries, type StaffUser } from '../api/user-queries';
 import {
   ChangeRoleDialog,
@@ -29,6 +38,24 @@ export function filterStaff(users: StaffUser[], query: string, status: StatusFil
 }
 
 export function StaffPage() {
+  const session = useQuery(authQueries.me());
+  const me = session.data;
+  if (session.isPending) return <LoadingState label="Checking your role" />;
+  // The proxy refuses the data anyway (403); say so plainly instead of showing an empty screen.
+  if (me && !hasRole(me, 'admin')) {
+    return (
+      <>
+        <PageHeader title="Staff" />
+        <Alert color="gray" variant="light" title="Admins only">
+          Only admins can manage staff accounts. You are signed in as {me.username} ({me.role}).
+        </Alert>
+      </>
+    );
+  }
+  return <StaffPageScreen />;
+}
+
+function StaffPageScreen() {
   const me = useCurrentUser();
   const users = useQuery(userQueries.list());
   const [searchParams, setSearchParams] = useSearchParams();
