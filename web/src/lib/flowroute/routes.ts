@@ -4,7 +4,7 @@ import { infiniteQueryOptions, queryOptions, type QueryClient } from '@tanstack/
 import type { components } from '@contract/api-types.gen';
 import { formatNanp } from '@contract/phone';
 import { ROUTE_TYPES } from '@contract/route-value';
-import { getJson, newIdempotencyKey, sendJson, toApiError } from '@/lib/api';
+import { getJson, isApiError, newIdempotencyKey, sendJson, toApiError } from '@/lib/api';
 import { routeOf, type NumberDetail } from '@/lib/flowroute/numbers';
 
 type Schemas = components['schemas'];
@@ -248,4 +248,63 @@ export function keyForAttempt(
 ): string {
   if (previous.key && previous.error?.unknownOutcome) return previous.key;
   return makeKey();
+}
+
+/**
+ * Shared pause for many parallel requests (route usage scan, bulk changes). The proxy limits each user's
+ * reads and changes per minute and answers 429 with Retry-After without sending anything to Flowroute;
+ * then every lane waits until the window reopens and tries again, instead of marking numbers failed.
+ */
+export class RateGate {
+  private until = 0;
+
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly onPause: (until: number | null) => void = () => {},
+    clock: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; now?: () => number } = {},
+  ) {
+    this.sleep = clock.sleep ?? abortableSleep;
+    this.now = clock.now ?? Date.now;
+  }
+
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      while (this.now() < this.until) {
+        await this.sleep(this.until - this.now(), signal);
+      }
+      try {
+        const result = await task();
+        if (this.until !== 0 && this.now() >= this.until) {
+          this.until = 0;
+          this.onPause(null);
+        }
+        return result;
+      } catch (error) {
+        if (attempt < 30 && isApiError(error) && error.kind === 'rate_limited') {
+          this.until = Math.max(this.until, this.now() + 1000 * Math.max(1, error.retryAfterSeconds ?? 5));
+          this.onPause(this.until);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -63,17 +63,21 @@ describe('scanRouteUsage', () => {
 
   it('records numbers whose detail failed and waits out a 429', async () => {
     const { deps } = account(3, 10, () => ({ primary: '0', failover: null }));
-    let limited = false;
+    let limited = 0;
     const slept: number[] = [];
+    let now = 1_000_000;
+    const paused: Array<number | null> = [];
     const usage = await scanRouteUsage({
       ...deps,
       signal: new AbortController().signal,
-      sleep: async (ms) => void slept.push(ms),
+      clock: { now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) },
+      onProgress: (p) => paused.push(p.pausedUntil),
       readSlots: async (number) => {
         if (number === '12065550001')
           throw new ApiError({ kind: 'upstream_unavailable', status: 502, message: 'down' });
-        if (number === '12065550002' && !limited) {
-          limited = true;
+        // Limited 5 times in a row: the scan waits every time (nothing is marked failed for a 429).
+        if (number === '12065550002' && limited < 5) {
+          limited++;
           throw new ApiError({ kind: 'rate_limited', status: 429, message: 'slow', retryAfterSeconds: 2 });
         }
         return { primary: '0', failover: null };
@@ -81,7 +85,8 @@ describe('scanRouteUsage', () => {
     });
     expect(usage.failed).toEqual(['12065550001']);
     expect(Object.keys(usage.numbers)).toEqual(['12065550000', '12065550002']);
-    expect(slept).toEqual([2000]);
+    expect(slept).toEqual([2000, 2000, 2000, 2000, 2000]);
+    expect(paused).toContain(1_002_000);
   });
 
   it('is cancelled by its signal', async () => {

@@ -12,9 +12,8 @@
 //   - it starts by itself only for accounts that fit in one list page (≤ 200 numbers); larger accounts
 //     get a button that says what it will cost, and the scan stops at MAX_SCAN numbers.
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import { isApiError } from '@/lib/api';
 import { fetchNumbers, numberQueries, routeOf } from '@/lib/flowroute/numbers';
-import { MAX_PAGE, nextOffset, routeQueries, type RouteUsage } from '@/lib/flowroute/routes';
+import { MAX_PAGE, RateGate, nextOffset, routeQueries, type RouteUsage } from '@/lib/flowroute/routes';
 
 export const MAX_SCAN = 20_000;
 export const SCAN_CONCURRENCY = 6;
@@ -27,6 +26,8 @@ export interface ScanProgress {
   listDone: boolean;
   scanned: number;
   failed: number;
+  /** The proxy's rate limit paused the scan until this time (ms since epoch). */
+  pausedUntil: number | null;
   /** Results so far (the full result once done). */
   numbers: Record<string, SlotIds>;
 }
@@ -43,33 +44,13 @@ export interface ScanDeps {
   onProgress?: (progress: ScanProgress) => void;
   concurrency?: number;
   maxNumbers?: number;
-  /** Sleep (injectable for tests) used to honour 429 Retry-After. */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function withRateLimitRetry<T>(
-  run: () => Promise<T>,
-  sleep: (ms: number) => Promise<void>,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (attempt < 3 && isApiError(error) && error.kind === 'rate_limited') {
-        await sleep(1000 * (error.retryAfterSeconds ?? 1 + attempt));
-        continue;
-      }
-      throw error;
-    }
-  }
+  /** Clock (injectable for tests) used to wait out the proxy's 429 Retry-After. */
+  clock?: { sleep: (ms: number) => Promise<void>; now: () => number };
 }
 
 /** Lists the account's numbers page by page and reads each one's route slots (see the file header). */
 export async function scanRouteUsage(deps: ScanDeps): Promise<RouteUsage> {
   const { signal } = deps;
-  const sleep = deps.sleep ?? realSleep;
   const concurrency = deps.concurrency ?? SCAN_CONCURRENCY;
   const maxNumbers = deps.maxNumbers ?? MAX_SCAN;
   const numbers: Record<string, SlotIds> = {};
@@ -79,6 +60,7 @@ export async function scanRouteUsage(deps: ScanDeps): Promise<RouteUsage> {
   let scanned = 0;
   let lastReport = 0;
   let truncated = false;
+  let pausedUntil: number | null = null;
   const report = (final = false) => {
     const now = Date.now();
     if (!final && now - lastReport < 150) return;
@@ -89,13 +71,20 @@ export async function scanRouteUsage(deps: ScanDeps): Promise<RouteUsage> {
       listDone,
       scanned,
       failed: failed.length,
+      pausedUntil,
       numbers: { ...numbers },
     });
   };
+  // One pause for all lanes when the proxy says "too many reads" (nothing was sent upstream).
+  const gate = new RateGate((until) => {
+    pausedUntil = until;
+    lastReport = 0;
+    report();
+  }, deps.clock);
 
   type Page = Awaited<ReturnType<ScanDeps['listPage']>>;
   let offset: number | null = 0;
-  let page: Page | null = await withRateLimitRetry(() => deps.listPage(0, signal), sleep);
+  let page: Page | null = await gate.run(() => deps.listPage(0, signal), signal);
   while (page) {
     const room = maxNumbers - listed;
     const batch = page.numbers.slice(0, Math.max(0, room));
@@ -105,7 +94,7 @@ export async function scanRouteUsage(deps: ScanDeps): Promise<RouteUsage> {
     offset = truncated ? null : page.nextOffset;
     // Load the next list page while this page's details are read.
     const nextPage: Promise<Page> | null =
-      offset === null ? null : withRateLimitRetry(() => deps.listPage(offset as number, signal), sleep);
+      offset === null ? null : gate.run(() => deps.listPage(offset as number, signal), signal);
     nextPage?.catch(() => undefined); // handled when awaited below
     listDone = nextPage === null;
     report();
@@ -115,7 +104,7 @@ export async function scanRouteUsage(deps: ScanDeps): Promise<RouteUsage> {
         signal.throwIfAborted();
         const number = batch[index++] as string;
         try {
-          numbers[number] = await withRateLimitRetry(() => deps.readSlots(number, signal), sleep);
+          numbers[number] = await gate.run(() => deps.readSlots(number, signal), signal);
         } catch (error) {
           if (signal.aborted) throw error;
           failed.push(number);
@@ -160,6 +149,7 @@ export function routeUsageQuery(queryClient: QueryClient) {
         listDone: false,
         scanned: 0,
         failed: 0,
+        pausedUntil: null,
         numbers: {},
       });
       try {

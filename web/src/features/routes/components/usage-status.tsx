@@ -83,6 +83,12 @@ export function UsageStatus({ usage }: { usage: RouteUsageView }) {
             </Button>
           </Group>
           <Progress value={percent} aria-label="Route usage count progress" animated />
+          {progress.pausedUntil !== null ? (
+            <Text size="xs" c="dimmed">
+              Paused by the proxy&apos;s read limit (nothing is lost); continuing at{' '}
+              <DateTime value={progress.pausedUntil} size="xs" />.
+            </Text>
+          ) : null}
         </Stack>
       </Paper>
     );
