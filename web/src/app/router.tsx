@@ -19,6 +19,7 @@ import { routes as messagesRoutes } from '@/features/messages/routes';
 import { routes as numbersRoutes } from '@/features/numbers/routes';
 import { routes as purchaseRoutes } from '@/features/purchase/routes';
 import { routes as routesRoutes } from '@/features/routes/routes';
+import { routes as systemRoutes } from '@/features/system/routes';
 import { routes as usersRoutes } from '@/features/users/routes';
 import { NotFoundPage, RootErrorPage, RouteErrorPage } from './route-error';
 import { AppLayout } from './shell';
@@ -71,6 +72,7 @@ export function appRoutes(): RouteObject[] {
                 ...messagesRoutes,
                 ...usersRoutes,
                 ...auditRoutes,
+                ...systemRoutes,
                 { path: '*', Component: NotFoundPage },
               ],
             },

@@ -20,4 +20,5 @@ export const NAV_ITEMS: NavItem[] = [
 export const ADMIN_NAV_ITEMS: NavItem[] = [
   { to: '/admin/staff', label: 'Staff', icon: UsersIcon, role: 'admin' },
   { to: '/admin/audit', label: 'Audit log', icon: AuditIcon, role: 'admin' },
+  { to: '/system/outcomes', label: 'Unsettled changes', icon: AuditIcon, role: 'admin' },
 ];
