@@ -20,9 +20,11 @@ import { PhoneNumber } from '@/components/phone-number';
 import { formatNanp } from '@/lib/format';
 import { clearBought, removeItem, runProgress, type CartItem, type CartState } from '../api/cart';
 import { updateCart } from '../api/cart-store';
+import { useRunnerState } from '../api/purchase-runner';
 import { ItemStatusBadge } from './cart-panel';
 
 function Reason({ item }: { item: CartItem }) {
+  const { waiting } = useRunnerState();
   const outcome = item.outcome;
   switch (outcome?.status) {
     case 'bought':
@@ -64,7 +66,7 @@ function Reason({ item }: { item: CartItem }) {
     case 'in_flight':
       return (
         <Text size="sm" c="dimmed">
-          Sending…
+          {waiting ? 'Waiting for the purchase limit…' : 'Sending…'}
         </Text>
       );
     case 'queued':
