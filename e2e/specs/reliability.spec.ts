@@ -2,6 +2,7 @@
 // out", not a blank page — and, once Flowroute is back, recovers without a page reload (after the proxy's circuit
 // breaker lets a probe through).
 import { expect, test } from '../fixtures';
+import { RouteCreatePage, RoutesPage } from '../pages/routes.page';
 
 test.describe('Flowroute outage', () => {
   test('the UI degrades with a clear message and recovers without a reload', async ({
@@ -53,5 +54,29 @@ test.describe('Flowroute outage', () => {
     // The browser logs each failed request (503) as a console error; nothing else may appear.
     const unexpected = consoleErrors.filter((e) => !/status of 50[234]/.test(e));
     expect(unexpected).toEqual([]);
+  });
+
+  test('a change whose answer is lost shows "Checking with Flowroute…", then the confirmed result, sent once', async ({
+    adminPage: page,
+    emulator,
+    consoleErrors,
+  }) => {
+    const alias = `E2E lost answer ${Date.now()}`;
+    // Flowroute creates the route, then the connection drops before the answer arrives.
+    await emulator.fault({ method: 'POST', path: '^/v2/routes$', fault: 'reset_after', times: 1 });
+    const form = new RouteCreatePage(page);
+    await form.goto();
+    await form.alias.fill(alias);
+    await form.host.fill('lost-answer.example.com');
+    await form.submit.click();
+    await expect(page.getByText('Checking with Flowroute…')).toBeVisible();
+    await page.screenshot({ path: 'test-results/reliability-checking.png' });
+    await expect(page.getByText('Confirmed with Flowroute')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByText('Route created', { exact: true }).first()).toBeVisible();
+    await new RoutesPage(page).goto();
+    await expect(new RoutesPage(page).row(alias)).toBeVisible();
+    const stats = await emulator.stats();
+    expect((stats.routesCreated as { alias: string }[]).filter((r) => r.alias === alias)).toHaveLength(1);
+    expect(consoleErrors.filter((e) => !/status of 502/.test(e))).toEqual([]);
   });
 });
