@@ -1,13 +1,12 @@
 // The virtualized MDR table: only the rows in view are in the DOM, so 100,000 rows scroll smoothly.
-import { Table, Text, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
-import { Money } from '@/components/money';
-import { PhoneNumber } from '@/components/phone-number';
+import { formatNanodollars, formatNanp } from '@/lib/format';
+import { statusColor } from '../model/dlr';
 import type { LogRow } from '../model/rows';
 import { segmentsOf } from '../model/rows';
 import { formatLocalDateTime, formatUtcShort } from '../model/time-format';
-import { DirectionBadge, StatusBadge } from './status-badge';
+import classes from './messages-table.module.css';
 
 const ROW_HEIGHT = 41;
 
@@ -48,24 +47,14 @@ export const MessagesTable = memo(function MessagesTable({
   return (
     <div
       ref={scrollRef}
-      style={{
-        height,
-        overflow: 'auto',
-        border: '1px solid var(--mantine-color-default-border)',
-        borderRadius: 8,
-      }}
+      className={classes.scroll}
+      style={{ height }}
       data-testid="messages-table-scroll"
       tabIndex={0}
       aria-label="Messages table, scrollable"
       role="region"
     >
-      <Table
-        stickyHeader
-        highlightOnHover
-        verticalSpacing={8}
-        style={{ tableLayout: 'fixed', minWidth: 1000 }}
-        aria-rowcount={rows.length + 1}
-      >
+      <table className={classes.table} aria-rowcount={rows.length + 1}>
         <colgroup>
           <col style={{ width: 225 }} />
           <col style={{ width: 80 }} />
@@ -76,19 +65,21 @@ export const MessagesTable = memo(function MessagesTable({
           <col />
           <col style={{ width: 90 }} />
         </colgroup>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Time</Table.Th>
-            <Table.Th>Dir.</Table.Th>
-            <Table.Th>From</Table.Th>
-            <Table.Th>To</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th title="Segments by Flowroute's rule">Seg.</Table.Th>
-            <Table.Th>Message</Table.Th>
-            <Table.Th style={{ textAlign: 'right' }}>USD</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
+        <thead>
+          <tr>
+            <th className={classes.th}>Time</th>
+            <th className={classes.th}>Dir.</th>
+            <th className={classes.th}>From</th>
+            <th className={classes.th}>To</th>
+            <th className={classes.th}>Status</th>
+            <th className={classes.th} title="Segments by Flowroute's rule">
+              Seg.
+            </th>
+            <th className={classes.th}>Message</th>
+            <th className={`${classes.th} ${classes.right}`}>USD</th>
+          </tr>
+        </thead>
+        <tbody>
           {padTop > 0 ? (
             <tr aria-hidden="true">
               <td colSpan={8} style={{ height: padTop, padding: 0, border: 0 }} />
@@ -96,77 +87,84 @@ export const MessagesTable = memo(function MessagesTable({
           ) : null}
           {items.map((item) => {
             const row = rows[item.index];
-            if (!row) return null;
-            const selected = row.id === selectedId;
-            return (
-              <Table.Tr
+            return row ? (
+              <MessageRow
                 key={item.key}
-                aria-rowindex={item.index + 2}
-                aria-selected={selected}
-                data-testid="message-row"
-                onClick={() => onSelect(row.id)}
-                style={{
-                  height: ROW_HEIGHT,
-                  cursor: 'pointer',
-                  background: selected ? 'var(--mantine-color-blue-light)' : undefined,
-                }}
-              >
-                <Table.Td>
-                  <UnstyledButton
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      onSelect(row.id);
-                    }}
-                    aria-label={`Open message ${row.id}`}
-                  >
-                    <Text
-                      component="time"
-                      size="sm"
-                      dateTime={row.timestamp}
-                      title={`UTC ${formatUtcShort(row.time)}`}
-                      style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
-                    >
-                      {formatLocalDateTime(row.time)}
-                    </Text>
-                  </UnstyledButton>
-                </Table.Td>
-                <Table.Td>
-                  <DirectionBadge direction={row.direction} size="xs" />
-                </Table.Td>
-                <Table.Td>
-                  <PhoneNumber value={row.from} size="sm" />
-                </Table.Td>
-                <Table.Td>
-                  <PhoneNumber value={row.to} size="sm" />
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={row.status} size="xs" />
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{row.is_mms ? 'MMS' : segmentsOf(row)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" truncate="end" title={row.body}>
-                    {row.body || (
-                      <Text span c="dimmed">
-                        (no text)
-                      </Text>
-                    )}
-                  </Text>
-                </Table.Td>
-                <Table.Td style={{ textAlign: 'right' }}>
-                  <Money nanodollars={row.amount_nanodollars} size="sm" />
-                </Table.Td>
-              </Table.Tr>
-            );
+                row={row}
+                index={item.index}
+                selected={row.id === selectedId}
+                onSelect={onSelect}
+              />
+            ) : null;
           })}
           {padBottom > 0 ? (
             <tr aria-hidden="true">
               <td colSpan={8} style={{ height: padBottom, padding: 0, border: 0 }} />
             </tr>
           ) : null}
-        </Table.Tbody>
-      </Table>
+        </tbody>
+      </table>
     </div>
+  );
+});
+
+const MessageRow = memo(function MessageRow({
+  row,
+  index,
+  selected,
+  onSelect,
+}: {
+  row: LogRow;
+  index: number;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}) {
+  const inbound = row.direction === 'inbound';
+  return (
+    <tr
+      className={classes.row}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-testid="message-row"
+      onClick={() => onSelect(row.id)}
+    >
+      <td className={classes.td}>
+        <button
+          type="button"
+          className={classes.open}
+          title={`UTC ${formatUtcShort(row.time)}`}
+          aria-label={`Open message sent ${formatLocalDateTime(row.time)}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onSelect(row.id);
+          }}
+        >
+          <time dateTime={row.timestamp}>{formatLocalDateTime(row.time)}</time>
+        </button>
+      </td>
+      <td className={classes.td}>
+        <span className={`${classes.pill} ${inbound ? classes.in : classes.out}`}>
+          {inbound ? '← in' : 'out →'}
+        </span>
+      </td>
+      <td className={`${classes.td} ${classes.mono}`}>{formatNanp(row.from)}</td>
+      <td className={`${classes.td} ${classes.mono}`}>{formatNanp(row.to)}</td>
+      <td className={classes.td}>
+        <span
+          className={classes.pill}
+          style={{
+            background: `var(--mantine-color-${statusColor(row.status)}-light)`,
+            color: `var(--mantine-color-${statusColor(row.status)}-9)`,
+          }}
+        >
+          {row.status || 'none'}
+        </span>
+      </td>
+      <td className={classes.td}>{row.is_mms ? 'MMS' : segmentsOf(row)}</td>
+      <td className={classes.td} title={row.body}>
+        {row.body || <span className={classes.dimmed}>(no text)</span>}
+      </td>
+      <td className={`${classes.td} ${classes.right}`}>{formatNanodollars(row.amount_nanodollars)}</td>
+    </tr>
   );
 });
