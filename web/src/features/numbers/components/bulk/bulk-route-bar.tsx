@@ -16,6 +16,7 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useId, useMemo, useState } from 'react';
+import { DateTime } from '@/components/date-time';
 import { useHasRole } from '@/lib/auth';
 import { DEFAULT_ROUTE_ID, routeLabel, type Route, type RouteSlot } from '@/lib/flowroute/routes';
 import { formatNanp } from '@/lib/format';
@@ -285,6 +286,13 @@ function BulkDialog({
               aria-label={state.phase === 'applying' ? 'Applying route changes' : 'Reverting route changes'}
             />
           </Stack>
+        ) : null}
+
+        {run.pausedUntil !== null && (busy || state.phase === 'collecting') ? (
+          <Text size="sm" c="dimmed" aria-live="polite">
+            Waiting for the proxy&apos;s per-minute limit (nothing was lost or sent twice); continuing at{' '}
+            <DateTime value={run.pausedUntil} size="sm" />.
+          </Text>
         ) : null}
 
         {state.phase === 'done' && unrevertable > 0 ? (

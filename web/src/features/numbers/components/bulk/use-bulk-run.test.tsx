@@ -12,6 +12,7 @@ function fakeAccount(count: number) {
     numbers.map((n, i) => [n, { primary: i % 2 ? '0' : '5', failover: null as string | null }]),
   );
   const failing = new Set<string>();
+  const limit = { next: 0 }; // answer the next N PATCHes with the proxy's 429
   const patches: Array<{ number: string; slot: string; id: string; key: string | null }> = [];
   let active = 0;
   let peak = 0;
@@ -54,6 +55,20 @@ function fakeAccount(count: number) {
     const patch = url.pathname.match(
       /^\/api\/v2\/numbers\/(\d{11})\/relationships\/(primary|failover)_route$/,
     );
+    if (req.method === 'PATCH' && patch && limit.next > 0) {
+      limit.next--;
+      return new Response(
+        JSON.stringify({ errors: [{ status: 429, code: 'rate_limited', detail: 'Limit reached' }] }),
+        {
+          status: 429,
+          headers: {
+            'content-type': 'application/json',
+            'x-proxy-error': 'rate_limited',
+            'retry-after': '1',
+          },
+        },
+      );
+    }
     if (req.method === 'PATCH' && patch) {
       active++;
       peak = Math.max(peak, active);
@@ -72,6 +87,7 @@ function fakeAccount(count: number) {
     numbers,
     slots,
     failing,
+    limit,
     patches,
     peak: () => peak,
     restore: () => void (globalThis.fetch = original),
@@ -91,6 +107,20 @@ function setup() {
 }
 
 describe('useBulkRun against a fake API', () => {
+  it("waits out the proxy's 429 limit instead of failing numbers", async () => {
+    account = fakeAccount(6);
+    const { result } = setup();
+    await act(() =>
+      result.current.start({ mode: 'some', numbers: account.numbers }, {}, 'failover', '9', 'Backup'),
+    );
+    await waitFor(() => expect(result.current.state.phase).toBe('preview'));
+    account.limit.next = 3;
+    await act(() => result.current.apply(account.numbers));
+    await waitFor(() => expect(result.current.state.phase).toBe('done'), { timeout: 5000 });
+    expect(summarize(result.current.state)).toMatchObject({ ok: 6, failed: 0 });
+    expect(account.numbers.every((n) => account.slots.get(n)!.failover === '9')).toBe(true);
+  });
+
   it('collects all matching numbers, applies with ≤ 4 at once, retries only failures with new keys, reverts', async () => {
     account = fakeAccount(230); // two list pages of 200
     const { result } = setup();

@@ -1,7 +1,7 @@
 // Drives the bulk state machine against the API: list the matching numbers, read each one's current
 // route (details, limited concurrency), apply (≤ 4 at once), retry failures, revert to the "before" values.
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import {
   fetchNumbers,
   invalidateNumbers,
@@ -11,6 +11,7 @@ import {
 } from '@/lib/flowroute/numbers';
 import {
   MAX_PAGE,
+  RateGate,
   changeError,
   keyForAttempt,
   nextOffset,
@@ -61,9 +62,26 @@ export function useBulkRun() {
 
   useEffect(() => () => abortRef.current?.abort(), []);
 
+  // The proxy limits reads and route changes per user per minute (429 + Retry-After, nothing sent to
+  // Flowroute): all lanes pause together and continue, instead of failing numbers. Separate budgets.
+  const [pausedUntil, setPausedUntil] = useState<number | null>(null);
+  const gates = useMemo(
+    () => ({ reads: new RateGate(setPausedUntil), changes: new RateGate(setPausedUntil) }),
+    [],
+  );
+
   const readDetail = useCallback(
-    (number: string) => queryClient.fetchQuery({ ...numberQueries.detail(number), staleTime: 0 }),
-    [queryClient],
+    (number: string, signal?: AbortSignal) =>
+      gates.reads.run(
+        () => queryClient.fetchQuery({ ...numberQueries.detail(number), staleTime: 0 }),
+        signal,
+      ),
+    [queryClient, gates],
+  );
+  const change = useCallback(
+    (number: string, slot: RouteSlot, routeId: string, key: string, signal: AbortSignal) =>
+      gates.changes.run(() => setNumberRoute(number, slot, routeId, key, signal), signal),
+    [gates],
   );
 
   const start = useCallback(
@@ -87,7 +105,7 @@ export function useBulkRun() {
           LOAD_CONCURRENCY,
           async (number) => {
             try {
-              const detail: NumberDetail = await readDetail(number);
+              const detail: NumberDetail = await readDetail(number, controller.signal);
               const current = routeOf(detail, slotRelationship(slot));
               loads.push({
                 number,
@@ -111,7 +129,11 @@ export function useBulkRun() {
           let offset: number | null = 0;
           const pending: Promise<void>[] = [];
           while (offset !== null && !controller.signal.aborted) {
-            const page = await fetchNumbers({ ...filters, limit: MAX_PAGE, offset }, controller.signal);
+            const from: number = offset;
+            const page = await gates.reads.run(
+              () => fetchNumbers({ ...filters, limit: MAX_PAGE, offset: from }, controller.signal),
+              controller.signal,
+            );
             const numbers = page.data.map((n) => n.id);
             offset = page.data.length > 0 ? nextOffset(page.links) : null;
             dispatch({ type: 'collected', numbers, done: offset === null });
@@ -126,7 +148,7 @@ export function useBulkRun() {
         loads.flush();
       }
     },
-    [readDetail],
+    [readDetail, gates],
   );
 
   /** Sends the change for `numbers` (all ready ones, or the failed ones on retry). */
@@ -158,14 +180,14 @@ export function useBulkRun() {
         APPLY_CONCURRENCY,
         async ({ number, key }) => {
           try {
-            await setNumberRoute(number, slot, routeId, key, controller.signal);
+            await change(number, slot, routeId, key, controller.signal);
           } catch (error) {
             results.push({ number, error: changeError(error) });
             return;
           }
           // Flowroute said 204: read the number back and record what it reports.
           try {
-            const after = routeOf(await readDetail(number), slotRelationship(slot)).id;
+            const after = routeOf(await readDetail(number, controller.signal), slotRelationship(slot)).id;
             results.push(
               after === routeId
                 ? { number, after }
@@ -199,7 +221,7 @@ export function useBulkRun() {
       void invalidateNumbers(queryClient);
       dispatch({ type: 'apply_done' });
     },
-    [queryClient, readDetail],
+    [queryClient, readDetail, change],
   );
 
   /** Puts the saved "before" route back on `numbers`. */
@@ -240,13 +262,13 @@ export function useBulkRun() {
         APPLY_CONCURRENCY,
         async ({ number, before, key }) => {
           try {
-            await setNumberRoute(number, slot, before, key, controller.signal);
+            await change(number, slot, before, key, controller.signal);
           } catch (error) {
             results.push({ number, error: changeError(error) });
             return;
           }
           try {
-            const after = routeOf(await readDetail(number), slotRelationship(slot)).id;
+            const after = routeOf(await readDetail(number, controller.signal), slotRelationship(slot)).id;
             results.push(
               after === before
                 ? { number, after }
@@ -279,7 +301,7 @@ export function useBulkRun() {
       void invalidateNumbers(queryClient);
       dispatch({ type: 'revert_done' });
     },
-    [queryClient, readDetail],
+    [queryClient, readDetail, change],
   );
 
   const stop = useCallback(() => abortRef.current?.abort(), []);
@@ -291,5 +313,5 @@ export function useBulkRun() {
     dispatch({ type: 'reset' });
   }, []);
 
-  return { state, start, apply, revert, stop, reset };
+  return { state, pausedUntil, start, apply, revert, stop, reset };
 }
