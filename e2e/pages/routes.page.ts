@@ -110,10 +110,17 @@ export class ProxyApi {
     readonly origin: string,
   ) {}
 
+  /** GET through the proxy; waits out its per-user read limit (429 + Retry-After) like the UI does. */
   async get<T>(path: string): Promise<T> {
-    const res = await this.request.get(path);
-    expect(res.status(), await res.text()).toBe(200);
-    return (await res.json()) as T;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.request.get(path);
+      if (res.status() === 429 && attempt < 5) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers()['retry-after'] ?? 5)));
+        continue;
+      }
+      expect(res.status(), await res.text()).toBe(200);
+      return (await res.json()) as T;
+    }
   }
 
   /** Looks a route up by alias (first 200 routes). */
