@@ -10,6 +10,7 @@ import { FiltersBar } from '../components/filters-bar';
 import { LoadProgress } from '../components/load-progress';
 import { MessageDetail } from '../components/message-detail';
 import { MessagesNav } from '../components/messages-nav';
+import { MessagesList } from '../components/messages-list';
 import { MessagesTable } from '../components/messages-table';
 import { RangeBar } from '../components/range-bar';
 import { buildMessagesCsv, csvFileName } from '../model/csv';
@@ -188,13 +189,10 @@ export function LogPage() {
                   </Button>
                 }
               />
+            ) : isSmall ? (
+              <MessagesList rows={filtered} selectedId={selectedId} onSelect={select} height={520} />
             ) : (
-              <MessagesTable
-                rows={filtered}
-                selectedId={selectedId}
-                onSelect={select}
-                height={isSmall ? 480 : 560}
-              />
+              <MessagesTable rows={filtered} selectedId={selectedId} onSelect={select} height={560} />
             )}
           </>
         )}
