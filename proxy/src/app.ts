@@ -10,7 +10,7 @@ import forwarder from './plugins/forwarder';
 import health from './plugins/health';
 import idempotency from './plugins/idempotency';
 import outcomes from './plugins/outcomes';
-import { DbRateCounters, MemoryRateCounters, RateLimiter } from './plugins/rate-limits';
+import { DbRateCounters, embeddedDbCounters, MemoryRateCounters, RateLimiter } from './plugins/rate-limits';
 import securityHeaders from './plugins/security-headers';
 import staticSpa from './plugins/static';
 import { apiRoutes } from './routes/api';
@@ -106,8 +106,13 @@ export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<Fa
   }
 
   await app.register(outcomes, { config, audit: deps.store?.audit ?? null });
+  const db = deps.store?.db;
   const limiter = new RateLimiter(
-    deps.store?.db ? new DbRateCounters(deps.store.db) : new MemoryRateCounters(),
+    !db
+      ? new MemoryRateCounters()
+      : (db as { kind?: string }).kind === 'pglite'
+        ? embeddedDbCounters(db) // one process: reads counted in memory (bench/)
+        : new DbRateCounters(db),
   );
   await app.register(apiRoutes, { config, audit: deps.store?.audit ?? null, limiter });
   await app.register(outcomeRoutes, {

@@ -36,7 +36,12 @@ export interface SessionInfo {
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
+/** Session rows kept in memory, each valid only while the database's write generation is unchanged (PGlite). */
+const CACHE_MAX = 10_000;
+
 export class SessionStore {
+  private readonly cache = new Map<string, { row: Row; generation: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
@@ -66,13 +71,24 @@ export class SessionStore {
   async lookup(token: string, now = Date.now()): Promise<SessionInfo | null> {
     if (!TOKEN_RE.test(token)) return null;
     const idHash = hashToken(token);
-    const rows = await this.db.query<Row>(
-      `SELECT s.id_hash, s.user_id, s.created_at, s.last_seen_at, u.username, u.role, u.disabled
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
-      [idHash],
-    );
-    const row = rows[0];
-    if (!row) return null;
+    // On PGlite (one process owns the database) a row read while nothing was written since is still exact, so
+    // most lookups need no query; any write at all (logout, revocation, role change, a touch) invalidates it.
+    const generation = this.db.writeGeneration?.();
+    const cached = generation === undefined ? undefined : this.cache.get(idHash);
+    let row = cached && cached.generation === generation ? cached.row : undefined;
+    if (!row) {
+      const rows = await this.db.query<Row>(
+        `SELECT s.id_hash, s.user_id, s.created_at, s.last_seen_at, u.username, u.role, u.disabled
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+        [idHash],
+      );
+      row = rows[0];
+      if (!row) return null;
+      if (generation !== undefined) {
+        if (this.cache.size >= CACHE_MAX) this.cache.clear();
+        this.cache.set(idHash, { row, generation });
+      }
+    }
     const createdAt = new Date(row.created_at).getTime();
     const lastSeenAt = new Date(row.last_seen_at).getTime();
     if (row.disabled || now - lastSeenAt > this.limits.idleMs || now - createdAt > this.limits.absoluteMs) {

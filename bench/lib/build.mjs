@@ -1,0 +1,43 @@
+// Builds what the bench runs into build/bench/ (ignored like build/) instead of build/proxy and dist/, so a bench run never
+// replaces the files other people's e2e servers are serving: the proxy bundle (same esbuild options as
+// .ci/build-proxy.mjs; it must live inside the repo so `packages: 'external'` finds node_modules) and the SPA.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { build as esbuild } from 'esbuild';
+
+export const BUILD_DIR = path.resolve('build/bench');
+export const PROXY_DIR = path.join(BUILD_DIR, 'proxy');
+export const DIST_DIR = path.join(BUILD_DIR, 'dist');
+
+export async function buildProxy() {
+  rmSync(PROXY_DIR, { recursive: true, force: true });
+  mkdirSync(PROXY_DIR, { recursive: true });
+  await esbuild({
+    entryPoints: {
+      server: 'proxy/src/server.ts',
+      emulator: 'proxy/emulator/server.ts',
+      users: 'proxy/src/cli/users.ts',
+    },
+    outdir: PROXY_DIR,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+}
+
+export async function buildWeb() {
+  const { build } = await import('vite');
+  await build({
+    configFile: path.resolve('vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: DIST_DIR, emptyOutDir: true },
+  });
+}

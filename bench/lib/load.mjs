@@ -1,0 +1,43 @@
+// One autocannon run with exact latency percentiles: autocannon's own histogram keeps whole milliseconds, which
+// is too coarse for "≤ 2 ms added p99", so every response time (a float in ms) is also collected from its
+// 'response' events and the percentiles are computed from those.
+import autocannon from 'autocannon';
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+function once(opts) {
+  return new Promise((resolve, reject) => {
+    const samples = [];
+    const inst = autocannon(opts, (err, result) => (err ? reject(err) : resolve({ result, samples })));
+    inst.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
+    });
+  });
+}
+
+/**
+ * Warm-up (discarded), then the measured run. Returns req/s, p50/p99 (ms, 2xx only), errors (socket errors and
+ * timeouts) and non-2xx answers.
+ */
+export async function measure({ url, headers = {}, connections, durationS, warmupS }) {
+  const base = { url, headers, connections, pipelining: 1, timeout: 10 };
+  if (warmupS > 0) await once({ ...base, duration: warmupS });
+  const { result, samples } = await once({ ...base, duration: durationS });
+  samples.sort((a, b) => a - b);
+  return {
+    connections,
+    requests: result.requests.total,
+    rps: Math.round(result.requests.total / durationS),
+    p50: round(percentile(samples, 50)),
+    p99: round(percentile(samples, 99)),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    bytesPerReq: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : 0,
+  };
+}
+
+export const round = (n, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);

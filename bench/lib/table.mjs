@@ -1,0 +1,183 @@
+// The one table `npm run bench` prints (Markdown, so docs/performance.md can quote it as is).
+
+const fmt = (n, d = 0) =>
+  n === null || n === undefined || Number.isNaN(n)
+    ? '–'
+    : Number(n).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const ok = (met) => (met === undefined || met === null ? '' : met ? 'yes' : '**NO**');
+
+export function renderTable(result) {
+  const rows = [];
+  const add = (section, measure, direct, ours, nginx, ratio, goal, met) =>
+    rows.push([section, measure, direct, ours, nginx, ratio, goal, ok(met)]);
+
+  const proxy = result.sections.proxy;
+  if (proxy) {
+    for (const r of proxy.rows) {
+      const at16 = r.connections === 16;
+      const label = `${r.read === 'list' ? 'GET /v2/numbers?limit=200' : 'GET /v2/numbers/{id}'} c=${r.connections}`;
+      add(
+        '1',
+        `${label} req/s`,
+        fmt(r.direct.rps),
+        fmt(r.ours.rps),
+        fmt(r.nginx.rps),
+        `${fmt(r.oursOverNginx, 2)}×`,
+        at16 ? '≥ 0.70× nginx' : '',
+        at16 ? r.oursOverNginx >= 0.7 : null,
+      );
+      add(
+        '1',
+        `${label} p50 / p99 ms`,
+        `${fmt(r.direct.p50, 2)} / ${fmt(r.direct.p99, 2)}`,
+        `${fmt(r.ours.p50, 2)} / ${fmt(r.ours.p99, 2)}`,
+        `${fmt(r.nginx.p50, 2)} / ${fmt(r.nginx.p99, 2)}`,
+        `+${fmt(r.addedP99, 2)} ms p99`,
+        at16 ? '≤ +2 ms p99 over direct' : '',
+        at16 ? r.addedP99 <= 2 : null,
+      );
+      const errs = (x) => `${fmt(x.errors)} / ${fmt(x.non2xx)}`;
+      if (
+        r.direct.errors + r.direct.non2xx + r.ours.errors + r.ours.non2xx + r.nginx.errors + r.nginx.non2xx >
+        0
+      )
+        add('1', `${label} errors / non-2xx`, errs(r.direct), errs(r.ours), errs(r.nginx), '', '0', false);
+    }
+  }
+
+  const page = result.sections.page;
+  if (page) {
+    add(
+      '2',
+      '/numbers cold: JS for the first route, gzip KB (raw KB)',
+      '',
+      `${fmt(page.jsGzipKb, 1)} (${fmt(page.jsRawKb, 1)})`,
+      '',
+      '',
+      '≤ 200 KB',
+      page.jsGzipKb <= 200,
+    );
+    add(
+      '2',
+      '/numbers cold, 4× CPU throttle: first contentful paint ms',
+      '',
+      fmt(page.fcpMs),
+      '',
+      '',
+      '',
+      null,
+    );
+    add(
+      '2',
+      '/numbers cold, 4× CPU throttle: table rows shown ms',
+      '',
+      fmt(page.tableMs),
+      '',
+      '',
+      '≤ 1,500 ms',
+      page.tableMs <= 1500,
+    );
+  }
+
+  const large = result.sections.large;
+  if (large) {
+    add(
+      '3',
+      'large: /numbers (200/page) first page shown ms',
+      '',
+      fmt(large.numbersFirstPageMs),
+      '',
+      '',
+      '',
+      null,
+    );
+    add(
+      '3',
+      'large: scroll 200 number rows: longest task ms / dropped frames',
+      '',
+      `${fmt(large.numbersScroll.longestTaskMs)} / ${fmt(large.numbersScroll.droppedFrames)} of ${fmt(large.numbersScroll.frames)}`,
+      '',
+      '',
+      'no task > 200 ms',
+      large.numbersScroll.longestTaskMs <= 200,
+    );
+    add(
+      '3',
+      `large: /messages ${large.messagesDays} days: rows loaded / first rows shown ms`,
+      '',
+      `${fmt(large.messagesRows)} / ${fmt(large.messagesFirstRowsMs)}`,
+      '',
+      '',
+      '',
+      null,
+    );
+    add(
+      '3',
+      'large: scroll the messages log: longest task ms / dropped frames',
+      '',
+      `${fmt(large.messagesScroll.longestTaskMs)} / ${fmt(large.messagesScroll.droppedFrames)} of ${fmt(large.messagesScroll.frames)}`,
+      '',
+      '',
+      'no task > 200 ms',
+      large.messagesScroll.longestTaskMs <= 200,
+    );
+    add(
+      '3',
+      'large: messages filter (type → row count updates) ms, median / worst',
+      '',
+      `${fmt(large.filterMs.median)} / ${fmt(large.filterMs.worst)}`,
+      '',
+      '',
+      '≤ 100 ms',
+      large.filterMs.worst <= 100,
+    );
+  }
+
+  const mem = result.sections.memory;
+  if (mem) {
+    add(
+      '4',
+      `proxy RSS MB at 0 / 50k / ${fmt(mem.requests / 1000)}k reads`,
+      '',
+      mem.samples.map((s) => fmt(s.rssKb / 1024, 1)).join(' / '),
+      '',
+      '',
+      '',
+      null,
+    );
+    add(
+      '4',
+      'proxy RSS growth 50k → 100k reads',
+      '',
+      `${mem.growthMb50kTo100k >= 0 ? '+' : ''}${fmt(mem.growthMb50kTo100k, 1)} MB (${fmt(mem.growthPct, 1)}%)`,
+      '',
+      '',
+      'none (≤ 5% noise)',
+      mem.noGrowth,
+    );
+    if (mem.errors + mem.non2xx > 0)
+      add(
+        '4',
+        'errors / non-2xx during the memory run',
+        '',
+        `${mem.errors} / ${mem.non2xx}`,
+        '',
+        '',
+        '0',
+        false,
+      );
+  }
+
+  const header = ['#', 'measure', 'direct', 'ours', 'nginx', 'ours vs', 'goal', 'met'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  const m = result.machine;
+  return [
+    `Flowroute ops dashboard bench, ${result.startedAt}${result.label ? ` (${result.label})` : ''}`,
+    `${m.cores} cores (${m.cpu}), ${m.memGiB} GiB, ${m.os}, Node ${m.node}; client, servers and emulator share the cores; load ${result.settings.loadDurationS} s per cell after ${result.settings.warmupS} s warm-up; proxy read limit raised to ${fmt(result.settings.proxyReadLimitPerMinute)}/min`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ].join('\n');
+}

@@ -1,0 +1,76 @@
+// Section 1: the same two reads against (a) the emulator directly with Basic auth, (b) our proxy with a session
+// cookie (sessions, CSRF check, per-user rate limit, access log all on), (c) nginx adding the Basic auth header.
+import { basicAuth } from './lib/stack.mjs';
+import { measure, round } from './lib/load.mjs';
+
+/**
+ * @param {{ emulatorUrl: string, proxyUrl: string, nginxUrl: string, cookie: string }} targets
+ * @param {{ connections: number[], durationS: number, warmupS: number, log: (s: string) => void }} opts
+ */
+export async function runProxyThroughput(targets, opts) {
+  const list = await fetch(`${targets.emulatorUrl}/v2/numbers?limit=1`, {
+    headers: { authorization: basicAuth() },
+  }).then((r) => r.json());
+  const id = list.data?.[0]?.id;
+  if (!id) throw new Error('the emulator returned no numbers');
+
+  const reads = [
+    { read: 'list', path: '/v2/numbers?limit=200' },
+    { read: 'one', path: `/v2/numbers/${id}` },
+  ];
+  const servers = [
+    { server: 'direct', base: targets.emulatorUrl, prefix: '', headers: { authorization: basicAuth() } },
+    {
+      server: 'ours',
+      base: targets.proxyUrl,
+      prefix: '/api',
+      headers: { cookie: targets.cookie, 'x-csrf': '1', origin: targets.proxyUrl },
+    },
+    { server: 'nginx', base: targets.nginxUrl, prefix: '', headers: {} },
+  ];
+
+  const rows = [];
+  for (const { read, path } of reads) {
+    for (const connections of opts.connections) {
+      const byServer = {};
+      // Side by side in time: the three servers for one (read, connections) cell run back to back.
+      for (const s of servers) {
+        const r = await measure({
+          url: `${s.base}${s.prefix}${path}`,
+          headers: s.headers,
+          connections,
+          durationS: opts.durationS,
+          warmupS: opts.warmupS,
+        });
+        byServer[s.server] = r;
+        opts.log(
+          `  ${read.padEnd(4)} c=${String(connections).padStart(2)} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}`,
+        );
+      }
+      rows.push({
+        read,
+        path,
+        connections,
+        ...byServer,
+        oursOverNginx: round(byServer.ours.rps / byServer.nginx.rps),
+        oursOverDirect: round(byServer.ours.rps / byServer.direct.rps),
+        addedP50: round(byServer.ours.p50 - byServer.direct.p50),
+        addedP99: round(byServer.ours.p99 - byServer.direct.p99),
+        nginxAddedP99: round(byServer.nginx.p99 - byServer.direct.p99),
+      });
+    }
+  }
+  return { numberId: id, rows };
+}
+
+/** Goals at 16 connections, per read: ours ≥ 0.7× nginx's req/s, ≤ 2 ms added p99 over direct. */
+export function proxyGoals(rows) {
+  return rows
+    .filter((r) => r.connections === 16)
+    .map((r) => ({
+      read: r.read,
+      throughput: { value: r.oursOverNginx, goal: '≥ 0.7× nginx', met: r.oursOverNginx >= 0.7 },
+      addedP99: { value: r.addedP99, goal: '≤ 2 ms', met: r.addedP99 <= 2 },
+      clean: r.ours.errors === 0 && r.ours.non2xx === 0,
+    }));
+}
