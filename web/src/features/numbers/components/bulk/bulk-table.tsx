@@ -49,7 +49,7 @@ function Row({ item, state, compact }: { item: BulkItem; state: BulkState; compa
       <Table.Tr data-number={item.number} data-status={item.status} data-revert={item.revert}>
         <Table.Td>
           <PhoneNumber value={item.number} size="sm" />
-          <Text size="xs" c={st.color}>
+          <Text size="xs" c={st.color} lineClamp={3} title={st.text}>
             {st.text}
           </Text>
         </Table.Td>
@@ -85,7 +85,7 @@ function Row({ item, state, compact }: { item: BulkItem; state: BulkState; compa
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm" c={st.color}>
+        <Text size="sm" c={st.color} lineClamp={2} title={st.text} maw={320}>
           {st.text}
         </Text>
       </Table.Td>
