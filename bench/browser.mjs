@@ -1,7 +1,288 @@
-// placeholder, replaced below
-export async function runPageLoad() {
-  return null;
+// Sections 2 and 3: the SPA in Debian's Chromium (Playwright, headless), served by our proxy in live mode.
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { BENCH_PASSWORD, BENCH_USER } from './lib/stack.mjs';
+
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+};
+
+/** Runs in the page before any script: first-row time, long tasks, and a frame recorder for scrolling. */
+const INIT = () => {
+  const b = { rowsAt: null, longTasks: [] };
+  window.__bench = b;
+  const check = () => {
+    if (
+      b.rowsAt === null &&
+      document.querySelector(
+        'table[aria-rowcount] tbody tr[aria-rowindex="2"], table[aria-rowcount] tbody tr td',
+      )
+    ) {
+      b.rowsAt = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) b.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    /* no longtask support */
+  }
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+
+async function newSignedInPage(browser, proxyUrl) {
+  const context = await browser.newContext({ baseURL: proxyUrl, viewport: { width: 1440, height: 900 } });
+  const res = await context.request.post('/auth/login', {
+    data: { username: BENCH_USER, password: BENCH_PASSWORD },
+    headers: { 'x-csrf': '1', origin: proxyUrl },
+  });
+  if (res.status() !== 200) throw new Error(`browser sign-in failed: HTTP ${res.status()}`);
+  await context.addInitScript(INIT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { context, page, errors };
 }
-export async function runLargeAccount() {
-  return null;
+
+/** One cold load (fresh context = empty cache) of `path` with CPU throttling; JS bytes as transferred and gzipped. */
+async function coldLoad(browser, proxyUrl, path, { throttle }) {
+  const { context, page, errors } = await newSignedInPage(browser, proxyUrl);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  const scripts = new Map();
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.type === 'Script') scripts.set(e.requestId, { url: e.response.url, encoded: 0 });
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const s = scripts.get(e.requestId);
+    if (s) s.encoded = e.encodedDataLength;
+  });
+  const bodies = new Map();
+  page.on('response', async (r) => {
+    if (r.request().resourceType() === 'script') {
+      try {
+        bodies.set(r.url(), await r.body());
+      } catch {
+        /* navigated away */
+      }
+    }
+  });
+  await page.goto(path, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__bench.rowsAt !== null, null, { timeout: 60_000 });
+  await page.waitForLoadState('load');
+  const timing = await page.evaluate(() => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
+    return { fcp, rowsAt: window.__bench.rowsAt, longTasks: window.__bench.longTasks };
+  });
+  // Let the response bodies arrive.
+  await page.waitForTimeout(200);
+  let raw = 0;
+  let gz = 0;
+  const files = [];
+  for (const [url, body] of bodies) {
+    const g = gzipSync(body, { level: 9 }).length;
+    raw += body.length;
+    gz += g;
+    files.push({ file: new URL(url).pathname, rawKb: kb(body.length), gzipKb: kb(g) });
+  }
+  const transferred = [...scripts.values()].reduce((n, s) => n + s.encoded, 0);
+  await context.close();
+  return {
+    fcpMs: Math.round(timing.fcp),
+    tableMs: Math.round(timing.rowsAt),
+    jsRawKb: kb(raw),
+    jsGzipKb: kb(gz),
+    jsTransferredKb: kb(transferred),
+    files: files.sort((a, b) => b.gzipKb - a.gzipKb),
+    longestTaskMs: Math.round(Math.max(0, ...timing.longTasks.map((t) => t.duration))),
+    consoleErrors: errors,
+  };
+}
+
+const kb = (n) => Math.round((n / 1024) * 10) / 10;
+
+export async function runPageLoad({ proxyUrl, log, runs = 3 }) {
+  const browser = await chromium.launch(LAUNCH);
+  try {
+    const results = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await coldLoad(browser, proxyUrl, '/numbers', { throttle: 4 });
+      log(
+        `  cold /numbers #${i + 1}: FCP ${r.fcpMs} ms, rows ${r.tableMs} ms, JS ${r.jsGzipKb} KB gzip (${r.jsRawKb} KB raw, ${r.jsTransferredKb} KB transferred)`,
+      );
+      results.push(r);
+    }
+    const best = results[0];
+    return {
+      throttle: 4,
+      runs,
+      fcpMs: median(results.map((r) => r.fcpMs)),
+      tableMs: median(results.map((r) => r.tableMs)),
+      jsGzipKb: best.jsGzipKb,
+      jsRawKb: best.jsRawKb,
+      jsTransferredKb: best.jsTransferredKb,
+      files: best.files,
+      samples: results.map(({ fcpMs, tableMs, longestTaskMs }) => ({ fcpMs, tableMs, longestTaskMs })),
+      consoleErrors: [...new Set(results.flatMap((r) => r.consoleErrors))],
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Scrolls the first scrollable table region top to bottom over ~`ms`, recording frame gaps and long tasks. */
+async function scrollTable(page, ms = 3000) {
+  return page.evaluate(async (duration) => {
+    const region = [...document.querySelectorAll('[role="region"]')].find(
+      (el) => el.querySelector('table[aria-rowcount]') && el.scrollHeight > el.clientHeight,
+    );
+    if (!region) return { error: 'no scrollable table region' };
+    const rows = Number(region.querySelector('table[aria-rowcount]').getAttribute('aria-rowcount')) - 1;
+    const start = performance.now();
+    const tasksBefore = window.__bench.longTasks.length;
+    const frames = [];
+    let last = start;
+    const max = region.scrollHeight - region.clientHeight;
+    await new Promise((resolve) => {
+      const step = (now) => {
+        frames.push(now - last);
+        last = now;
+        const f = Math.min(1, (now - start) / duration);
+        region.scrollTop = f * max;
+        if (f < 1) requestAnimationFrame(step);
+        else resolve();
+      };
+      requestAnimationFrame(step);
+    });
+    // Long-task entries arrive asynchronously.
+    await new Promise((r) => setTimeout(r, 300));
+    const tasks = window.__bench.longTasks.slice(tasksBefore).filter((t) => t.start >= start - 1);
+    const budget = 1000 / 60;
+    const dropped = frames.slice(1).reduce((n, d) => n + Math.max(0, Math.round(d / budget) - 1), 0);
+    return {
+      rows,
+      scrolledPx: max,
+      frames: frames.length,
+      droppedFrames: dropped,
+      worstFrameMs: Math.round(Math.max(...frames.slice(1))),
+      longTasks: tasks.length,
+      longestTaskMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))),
+    };
+  }, ms);
+}
+
+/**
+ * Types `query` into the Search box one key at a time (250 ms apart) and measures, per key, from the keydown to the
+ * moment the "N of M loaded messages match" line is current again (text changed, not marked stale).
+ */
+async function measureFilter(page, query) {
+  await page.evaluate(() => {
+    const b = window.__bench;
+    b.filter = [];
+    const el = document.querySelector('[data-testid="filter-count"]');
+    let pending = null;
+    let lastText = el.textContent;
+    document.addEventListener(
+      'keydown',
+      () => {
+        pending = { t0: performance.now(), sawStale: false };
+      },
+      true,
+    );
+    const done = () => {
+      if (!pending) return;
+      const stale = el.getAttribute('data-stale') === 'true';
+      if (stale) {
+        pending.sawStale = true;
+        return;
+      }
+      if (el.textContent !== lastText || pending.sawStale) {
+        b.filter.push(performance.now() - pending.t0);
+        lastText = el.textContent;
+        pending = null;
+      }
+    };
+    new MutationObserver(done).observe(el, {
+      attributes: true,
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+  });
+  const box = page.getByLabel('Search', { exact: true });
+  await box.click();
+  for (const ch of query) {
+    await page.keyboard.type(ch);
+    await page.waitForTimeout(250);
+  }
+  const samples = await page.evaluate(() => window.__bench.filter);
+  const text = await page.locator('[data-testid="filter-count"]').textContent();
+  return { samples: samples.map((s) => Math.round(s)), keys: query.length, finalText: text };
+}
+
+export async function runLargeAccount({ proxyUrl, log, days = 30 }) {
+  const browser = await chromium.launch(LAUNCH);
+  try {
+    // Numbers, 200 per page: time to the first rows (no throttling), then scroll them.
+    const n = await newSignedInPage(browser, proxyUrl);
+    await n.page.goto('/numbers?limit=200', { waitUntil: 'commit' });
+    await n.page.waitForFunction(() => window.__bench.rowsAt !== null, null, { timeout: 60_000 });
+    const numbersFirstPageMs = Math.round(await n.page.evaluate(() => window.__bench.rowsAt));
+    await n.page.waitForTimeout(1000);
+    const numbersScroll = await scrollTable(n.page);
+    log(`  numbers (200/page): first rows ${numbersFirstPageMs} ms; scroll ${JSON.stringify(numbersScroll)}`);
+    await n.context.close();
+
+    // Messages log over `days` days: wait until every page is loaded, scroll, then filter.
+    const m = await newSignedInPage(browser, proxyUrl);
+    const t0 = Date.now();
+    await m.page.goto(`/messages?range=${days}d`, { waitUntil: 'commit' });
+    await m.page.waitForFunction(() => window.__bench.rowsAt !== null, null, { timeout: 120_000 });
+    const messagesFirstRowsMs = Math.round(await m.page.evaluate(() => window.__bench.rowsAt));
+    await m.page
+      .locator('[data-testid="load-status"]', { hasText: /All .* loaded/ })
+      .waitFor({ timeout: 300_000 });
+    const messagesAllLoadedMs = Date.now() - t0;
+    const countText = (await m.page.locator('[data-testid="filter-count"]').textContent()) ?? '';
+    const messagesRows = Number(countText.replace(/[^0-9]/g, '')) || null;
+    await m.page.waitForTimeout(1000);
+    const messagesScroll = await scrollTable(m.page);
+    const filter = await measureFilter(m.page, 'hello');
+    log(
+      `  messages ${days} days: ${messagesRows} rows, first rows ${messagesFirstRowsMs} ms, all loaded ${messagesAllLoadedMs} ms; scroll ${JSON.stringify(messagesScroll)}; filter ${JSON.stringify(filter)}`,
+    );
+    await m.context.close();
+    return {
+      numbersFirstPageMs,
+      numbersScroll,
+      messagesDays: days,
+      messagesRows,
+      messagesFirstRowsMs,
+      messagesAllLoadedMs,
+      messagesScroll,
+      filterMs: { median: median(filter.samples), worst: Math.max(...filter.samples), ...filter },
+      consoleErrors: [...new Set([...n.errors, ...m.errors])],
+    };
+  } finally {
+    await browser.close();
+  }
 }

@@ -116,7 +116,7 @@ async function main() {
 
       if (only.includes('large')) {
         const { runLargeAccount } = await import('./browser.mjs');
-        log(`bench: 3. large account (proxy on ${PORTS.proxyMemory - 1} … )`);
+        log(`bench: 3. large account in Chromium (proxy on ${PORTS.proxy} → large emulator)`);
         const proxy = await startProxy({ port: PORTS.proxy, upstreamUrl: emulator.url, dir });
         result.sections.large = await runLargeAccount({ proxyUrl: proxy.url, log });
         await proxy.handle.stop();
