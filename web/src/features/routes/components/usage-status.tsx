@@ -117,8 +117,9 @@ export function UsageStatus({ usage }: { usage: RouteUsageView }) {
         <Stack gap="xs">
           <Text size="sm">
             Flowroute can only tell this from each number&apos;s details, one request per number. This account
-            has more than {MAX_PAGE} numbers, so the count starts when you ask for it (it shows progress and
-            can be cancelled).
+            has more than {MAX_PAGE} numbers, so the count starts when you ask for it. It shows progress, can
+            be cancelled, and pauses by itself at the proxy&apos;s per-minute read limit, so a large account
+            takes a while.
           </Text>
           <Group>
             <Button size="xs" onClick={usage.start}>
