@@ -90,6 +90,7 @@ const event: AuditEntry = {
 function serve(options: { verify?: unknown; nextOffset?: number | null } = {}) {
   const stub = stubFetch((request) => {
     const url = new URL(request.url);
+    if (url.pathname === '/auth/me') return json({ user: { id: 'a1', username: 'root', role: 'admin' } });
     if (url.pathname === '/admin/audit/records') {
       return json({ items: [event, intent], nextOffset: options.nextOffset ?? null });
     }
@@ -105,7 +106,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   it('lists entries with plain action names, numbers as people write them, and one result per entry', async () => {
     serve();
     renderRoutes(routes, '/admin/audit');
-    const rows = await screen.findAllByTestId('audit-row');
+    const rows = await screen.findAllByTestId('audit-row', {}, { timeout: 5000 });
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent('Failed sign-in');
     expect(rows[0]).toHaveTextContent('mallory');
@@ -122,7 +123,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
       routes,
       '/admin/audit?who=Olga&what=auth.*&from=2026-11-01&to=2026-11-02&number=(206)%20555-0100&limit=200&offset=200',
     );
-    await screen.findAllByTestId('audit-row');
+    await screen.findAllByTestId('audit-row', {}, { timeout: 5000 });
     const url = new URL(stub.calls.find((r) => r.url.includes('/admin/audit/records'))!.url);
     expect(Object.fromEntries(url.searchParams)).toEqual({
       who: 'olga',
@@ -143,7 +144,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   it('applies filters from the form into the URL and back to page 1', async () => {
     serve();
     const { router } = renderRoutes(routes, '/admin/audit?offset=100');
-    await screen.findAllByTestId('audit-row');
+    await screen.findAllByTestId('audit-row', {}, { timeout: 5000 });
     const user = userEvent.setup({ delay: null });
     await user.type(screen.getByLabelText('Who'), 'olga');
     await user.type(screen.getByLabelText('Number or target'), '206-555-0100');
@@ -156,7 +157,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   it('opens the detail drawer with the intent and its outcome, and keeps it in the URL', async () => {
     serve();
     const { router } = renderRoutes(routes, '/admin/audit');
-    await screen.findAllByTestId('audit-row');
+    await screen.findAllByTestId('audit-row', {}, { timeout: 5000 });
     await userEvent
       .setup({ delay: null })
       .click(screen.getByRole('button', { name: /Details: Set primary route by olga/ }));
@@ -174,7 +175,7 @@ describe('AuditPage', { timeout: 20_000 }, () => {
       verify: { ok: false, checked: 41, firstBroken: { seq: 42, id: 'r1', reason: 'hash_mismatch' } },
     });
     renderRoutes(routes, '/admin/audit');
-    await screen.findAllByTestId('audit-row');
+    await screen.findAllByTestId('audit-row', {}, { timeout: 5000 });
     expect(screen.queryByTestId('verify-result')).not.toBeInTheDocument();
     const user = userEvent.setup({ delay: null });
     await user.click(screen.getByRole('button', { name: 'Verify chain' }));

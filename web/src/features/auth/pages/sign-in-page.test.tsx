@@ -38,7 +38,7 @@ function serve(mode: 'demo' | 'live') {
 
 async function signIn() {
   const user = userEvent.setup({ delay: null });
-  await user.type(await screen.findByLabelText(/username/i), 'demo');
+  await user.type(await screen.findByLabelText(/username/i, {}, { timeout: 5000 }), 'demo');
   await user.type(screen.getByLabelText(/^password/i), 'secret-demo');
   await user.click(screen.getByRole('button', { name: /sign in/i }));
 }
@@ -47,7 +47,7 @@ describe('SignInPage', () => {
   it('says it is a demo and where the password is when /auth/config says demo', async () => {
     serve('demo');
     renderRoutes(appRoutes(), '/login');
-    const notice = await screen.findByTestId('demo-notice');
+    const notice = await screen.findByTestId('demo-notice', {}, { timeout: 5000 });
     expect(notice).toHaveTextContent('This is a demo');
     expect(notice).toHaveTextContent('demo');
     expect(notice).toHaveTextContent('DEMO_PASSWORD');
@@ -56,7 +56,7 @@ describe('SignInPage', () => {
   it('shows no demo notice in live mode', async () => {
     serve('live');
     renderRoutes(appRoutes(), '/login');
-    await screen.findByLabelText(/username/i);
+    await screen.findByLabelText(/username/i, {}, { timeout: 5000 });
     expect(screen.queryByTestId('demo-notice')).not.toBeInTheDocument();
   });
 
@@ -64,7 +64,7 @@ describe('SignInPage', () => {
     serve('live');
     const { router } = renderRoutes(appRoutes(), '/login?next=%2Fmessages%3Fstart%3D2026-01-01');
     await signIn();
-    expect(await screen.findByText('messages screen')).toBeInTheDocument();
+    expect(await screen.findByText('messages screen', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/messages');
     expect(router.state.location.search).toBe('?start=2026-01-01');
   });
@@ -84,6 +84,6 @@ describe('SignInPage', () => {
     );
     restore = stub.restore;
     renderRoutes(appRoutes(), '/login?next=%2Fmessages');
-    expect(await screen.findByText('messages screen')).toBeInTheDocument();
+    expect(await screen.findByText('messages screen', {}, { timeout: 5000 })).toBeInTheDocument();
   });
 });

@@ -60,7 +60,7 @@ describe('StaffPage', { timeout: 20_000 }, () => {
   it('lists accounts with role and status, marks the signed-in admin, filters from the URL', async () => {
     serve(base);
     renderRoutes(routes, '/admin/staff');
-    const vera = await screen.findByTestId('staff-row-vera');
+    const vera = await screen.findByTestId('staff-row-vera', {}, { timeout: 5000 });
     expect(within(vera).getByText('Viewer')).toBeInTheDocument();
     expect(within(vera).getByText('Active')).toBeInTheDocument();
     expect(within(screen.getByTestId('staff-row-otto')).getByText('Disabled')).toBeInTheDocument();
@@ -77,7 +77,7 @@ describe('StaffPage', { timeout: 20_000 }, () => {
     const stub = serve(base);
     renderRoutes(routes, '/admin/staff');
     const user = userEvent.setup({ delay: null });
-    await screen.findByTestId('staff-row-vera');
+    await screen.findByTestId('staff-row-vera', {}, { timeout: 5000 });
     await user.click(screen.getByRole('button', { name: 'Add staff member' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText(/^username/i), 'Bad Name');
@@ -96,7 +96,7 @@ describe('StaffPage', { timeout: 20_000 }, () => {
     expect(within(dialog).getByTestId('password-strength')).toHaveTextContent('Strength: Good');
     await user.click(within(dialog).getByRole('button', { name: 'Add staff member' }));
 
-    expect(await screen.findByTestId('staff-row-olga')).toBeInTheDocument();
+    expect(await screen.findByTestId('staff-row-olga', {}, { timeout: 5000 })).toBeInTheDocument();
     const post = stub.calls.find((r) => r.method === 'POST')!;
     expect(post.headers.get('x-csrf')).toBe('1');
     expect(await post.json()).toEqual({
@@ -122,7 +122,7 @@ describe('StaffPage', { timeout: 20_000 }, () => {
     );
     renderRoutes(routes, '/admin/staff');
     const user = userEvent.setup({ delay: null });
-    await screen.findByTestId('staff-row-vera');
+    await screen.findByTestId('staff-row-vera', {}, { timeout: 5000 });
     await user.click(screen.getByRole('button', { name: 'Add staff member' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText(/^username/i), 'vera');
@@ -136,7 +136,7 @@ describe('StaffPage', { timeout: 20_000 }, () => {
     const stub = serve(base);
     renderRoutes(routes, '/admin/staff');
     const user = userEvent.setup({ delay: null });
-    await screen.findByTestId('staff-row-vera');
+    await screen.findByTestId('staff-row-vera', {}, { timeout: 5000 });
     await user.click(screen.getByRole('button', { name: 'Actions for vera' }));
     await user.click(await screen.findByRole('menuitem', { name: /disable account/i }));
     const dialog = await screen.findByRole('dialog', { name: 'Disable vera?' });
@@ -188,7 +188,7 @@ describe('StaffPage', { timeout: 20_000 }, () => {
     const stub = serve(base);
     renderRoutes(routes, '/admin/staff');
     const user = userEvent.setup({ delay: null });
-    await screen.findByTestId('staff-row-otto');
+    await screen.findByTestId('staff-row-otto', {}, { timeout: 5000 });
     await user.click(screen.getByRole('button', { name: 'Actions for otto' }));
     await user.click(await screen.findByRole('menuitem', { name: /reset password/i }));
     const dialog = await screen.findByRole('dialog', { name: 'Reset password of otto' });
