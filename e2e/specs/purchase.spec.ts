@@ -22,6 +22,7 @@ async function fillCartFromFirstExchange(buy: PurchasePage, count: number): Prom
 test.describe('buy numbers', () => {
   // The proxy allows 5 purchases per user per minute; runs that hit it wait for the next window.
   test.describe.configure({ timeout: 180_000 });
+
   test('browse area code → exchange, buy 3 from the cart, see them in the account list', async ({
     adminPage: page,
     emulator,
@@ -71,10 +72,11 @@ test.describe('buy numbers', () => {
     const buy = new PurchasePage(page);
     const numbers = await fillCartFromFirstExchange(buy, 3);
     const sold = numbers[1]!;
-    await emulator.sell(sold);
 
     await buy.openCart();
     await buy.buyButton.click();
+    await expect(buy.confirmDialog).toContainText('Buy 3 numbers?');
+    await emulator.sell(sold); // someone else buys it while the dialog is open
     await buy.confirmButton.click();
     await buy.expectFinished(3, 2);
     await expect(buy.resultRow(sold)).toContainText('No longer available — someone else bought it');
@@ -90,6 +92,28 @@ test.describe('buy numbers', () => {
       .click();
     await expect(buy.resultRow(sold)).toHaveCount(0);
     await expect(buy.cartTable).toHaveCount(0);
+  });
+
+  test('a number sold before checkout is flagged in the cart and left out', async ({
+    adminPage: page,
+    emulator,
+  }) => {
+    const buy = new PurchasePage(page);
+    const numbers = await fillCartFromFirstExchange(buy, 2);
+    const sold = numbers[0]!;
+    await emulator.sell(sold);
+
+    await buy.openCart();
+    await expect(page.getByRole('alert').filter({ hasText: 'No longer available' })).toContainText(
+      shown(sold),
+    );
+    await expect(buy.buyButton).toHaveText('Buy 1 number');
+    await page.getByRole('button', { name: 'Drop it' }).click();
+    await expect(buy.cartTable.locator('tbody tr')).toHaveCount(1);
+    await buy.buyButton.click();
+    await buy.confirmButton.click();
+    await buy.expectFinished(1, 1);
+    expect(await purchaseCounts(emulator, numbers)).toEqual({ [sold]: 0, [numbers[1]!]: 1 });
   });
 
   test('a reload in the middle of a purchase resumes it without buying twice', async ({

@@ -1,5 +1,6 @@
 import {
   addItems,
+  applyPrices,
   clearBought,
   clearCart,
   commit,
@@ -176,5 +177,22 @@ describe('commit and run transitions', () => {
     expect(parseStoredCart('{not json')).toEqual(EMPTY_CART);
     expect(parseStoredCart(JSON.stringify({ version: 2, items: [] }))).toEqual(EMPTY_CART);
     expect(parseStoredCart(null)).toEqual(EMPTY_CART);
+  });
+});
+
+describe('fresh prices', () => {
+  it('takes the quoted costs for uncommitted items and remembers the old ones', () => {
+    let state = addItems(EMPTY_CART, [candidate('12065550100', 1, 1.25), candidate('12065550101', 1, 1.25)]);
+    state = commit(state, ['12065550101'], () => 'k', 'run');
+    const next = applyPrices(state, [
+      { number: '12065550100', setup_cents: 399, monthly_cents: 125 },
+      { number: '12065550101', setup_cents: 399, monthly_cents: 125 },
+    ]);
+    expect(next.items[0]).toMatchObject({
+      setup_cents: 399,
+      price_changed_from: { setup_cents: 100, monthly_cents: 125 },
+    });
+    expect(next.items[1]?.setup_cents).toBe(100); // committed: the user confirmed $1.00
+    expect(applyPrices(next, [{ number: '12065550100', setup_cents: 399, monthly_cents: 125 }])).toBe(next);
   });
 });

@@ -41,6 +41,8 @@ export interface CartItem {
    */
   idempotency_key?: string;
   outcome?: ItemOutcome;
+  /** Set when a fresh availability check found other costs than when the number was added. */
+  price_changed_from?: { setup_cents: number; monthly_cents: number };
 }
 
 export interface PurchaseRun {
@@ -246,6 +248,39 @@ export function rotateKey(state: CartState, number: string, key: string): CartSt
       item.number === number ? { ...item, idempotency_key: key, outcome: { status: 'queued' } } : item,
     ),
   };
+}
+
+export interface PriceUpdate {
+  number: string;
+  setup_cents: number;
+  monthly_cents: number;
+}
+
+/** Takes the costs Flowroute quotes now (only for items not yet committed: the user confirms what they see). */
+export function applyPrices(state: CartState, updates: readonly PriceUpdate[]): CartState {
+  const byNumber = new Map(updates.map((u) => [u.number, u]));
+  let changed = false;
+  const items = state.items.map((item) => {
+    const u = byNumber.get(item.number);
+    if (
+      !u ||
+      item.outcome ||
+      (u.setup_cents === item.setup_cents && u.monthly_cents === item.monthly_cents)
+    ) {
+      return item;
+    }
+    changed = true;
+    return {
+      ...item,
+      setup_cents: u.setup_cents,
+      monthly_cents: u.monthly_cents,
+      price_changed_from: item.price_changed_from ?? {
+        setup_cents: item.setup_cents,
+        monthly_cents: item.monthly_cents,
+      },
+    };
+  });
+  return changed ? { ...state, items } : state;
 }
 
 export function setOutcome(state: CartState, number: string, outcome: ItemOutcome): CartState {

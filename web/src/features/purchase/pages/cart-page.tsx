@@ -1,5 +1,5 @@
 // /buy/cart: review the cart, confirm, watch the purchase run, retry or drop what failed.
-import { Alert, Button, Grid, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -7,7 +7,8 @@ import { EmptyState } from '@/components/states';
 import { PhoneNumber } from '@/components/phone-number';
 import { formatNanp } from '@/lib/format';
 import { useHasRole } from '@/lib/auth';
-import { clearCart, isBusy, pendingItems, removeItem, totals } from '../api/cart';
+import { clearCart, isBusy, pendingItems, removeItem, totals, type CartItem } from '../api/cart';
+import { useAvailability } from '../api/use-availability';
 import { updateCart, useCart } from '../api/cart-store';
 import { formatCents } from '../api/money';
 import { usePurchase } from '../api/use-purchase';
@@ -31,6 +32,18 @@ function RemoveButton({ number, disabled }: { number: string; disabled: boolean 
   );
 }
 
+/** "price changed (was $1.00 + $1.25/mo)" after a fresh check found other costs. */
+function PriceChanged({ item }: { item: CartItem }) {
+  const was = item.price_changed_from;
+  if (!was) return null;
+  return (
+    <Text span size="xs" c="orange.9" display="block">
+      price changed (was {formatCents(was.setup_cents, { code: false })} +{' '}
+      {formatCents(was.monthly_cents, { code: false })}/mo)
+    </Text>
+  );
+}
+
 export function CartPage() {
   const narrow = !useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
   const cart = useCart();
@@ -38,14 +51,20 @@ export function CartPage() {
   const isAdmin = useHasRole('admin');
   const [confirming, setConfirming] = useState(false);
   const items = pendingItems(cart);
-  const t = totals(items);
+  const availability = useAvailability(items);
+  const isGone = (item: CartItem) =>
+    availability.sold.has(item.number) || (item.outcome?.status === 'failed' && item.outcome.unavailable);
+  const gone = items.filter(isGone);
+  // What the buy button buys: numbers known to be sold are left out (they would only fail).
+  const buyable = items.filter((item) => !isGone(item));
+  const t = totals(buyable);
   const anyBusy = cart.items.some(isBusy);
   const resultsShown = Boolean(cart.run);
 
   const buyButton = (
     <Button
       size="md"
-      disabled={!isAdmin || items.length === 0 || purchase.running}
+      disabled={!isAdmin || buyable.length === 0 || purchase.running}
       onClick={() => setConfirming(true)}
     >
       Buy {t.count === 1 ? '1 number' : `${t.count} numbers`}
@@ -95,6 +114,31 @@ export function CartPage() {
         )
       ) : (
         <Grid gap="lg">
+          {gone.length > 0 ? (
+            <Grid.Col span={12} order={0}>
+              <Alert
+                color="orange"
+                variant="light"
+                title="No longer available — someone else bought it"
+                role="alert"
+              >
+                <Group justify="space-between" gap="xs" wrap="wrap">
+                  <Text size="sm">
+                    {gone.map((i) => formatNanp(i.number)).join(', ')} {gone.length === 1 ? 'is' : 'are'} no
+                    longer for sale and left out of the purchase.
+                  </Text>
+                  <Button
+                    size="xs"
+                    color="orange"
+                    variant="light"
+                    onClick={() => updateCart((s) => gone.reduce((acc, i) => removeItem(acc, i.number), s))}
+                  >
+                    Drop {gone.length === 1 ? 'it' : `all ${gone.length}`}
+                  </Button>
+                </Group>
+              </Alert>
+            </Grid.Col>
+          ) : null}
           <Grid.Col span={{ base: 12, lg: 8 }} order={{ base: 2, lg: 1 }}>
             <Paper
               withBorder
@@ -141,6 +185,11 @@ export function CartPage() {
                         <Group gap={6} wrap="nowrap">
                           <PhoneNumber value={item.number} fw={600} />
                           <ItemStatusBadge item={item} />
+                          {availability.sold.has(item.number) && !item.outcome ? (
+                            <Badge size="xs" color="orange" variant="light">
+                              Sold
+                            </Badge>
+                          ) : null}
                         </Group>
                         <Text size="xs" c="dimmed">
                           {numberTypeLabel(item.number_type)} · {stateLabel(item.state)} ·{' '}
@@ -148,6 +197,7 @@ export function CartPage() {
                         </Text>
                         <Text size="xs">
                           Setup {formatCents(item.setup_cents)} · Monthly {formatCents(item.monthly_cents)}
+                          <PriceChanged item={item} />
                         </Text>
                       </Stack>
                       <RemoveButton number={item.number} disabled={isBusy(item)} />
@@ -175,6 +225,11 @@ export function CartPage() {
                             <Group gap={6} wrap="nowrap">
                               <PhoneNumber value={item.number} />
                               <ItemStatusBadge item={item} />
+                              {availability.sold.has(item.number) && !item.outcome ? (
+                                <Badge size="xs" color="orange" variant="light">
+                                  Sold
+                                </Badge>
+                              ) : null}
                             </Group>
                           </Table.Td>
                           <Table.Td>{numberTypeLabel(item.number_type)}</Table.Td>
@@ -182,6 +237,7 @@ export function CartPage() {
                           <Table.Td>{rateCenterLabel(item.rate_center)}</Table.Td>
                           <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
                             {formatCents(item.setup_cents, { code: false })}
+                            <PriceChanged item={item} />
                           </Table.Td>
                           <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
                             {formatCents(item.monthly_cents, { code: false })}
@@ -239,19 +295,13 @@ export function CartPage() {
         </Grid>
       )}
 
-      {items.some((i) => i.outcome?.status === 'failed' && i.outcome.unavailable) && !resultsShown ? (
-        <Alert color="orange" variant="light">
-          Some numbers in the cart are no longer available. Drop them before buying.
-        </Alert>
-      ) : null}
-
       <ConfirmPurchaseModal
         opened={confirming}
-        items={items}
+        items={buyable}
         busy={purchase.running}
         onClose={() => setConfirming(false)}
         onConfirm={() => {
-          purchase.start(items.map((i) => i.number));
+          purchase.start(buyable.map((i) => i.number));
           setConfirming(false);
         }}
       />
