@@ -2,7 +2,7 @@
 // switches. For every case: how many upstream effects happened (from /__emulator/stats: exactly one or none, as the
 // fault implies), what the API answered first (Flowroute's 429, or "outcome unknown, checking"), what the outcome
 // was settled to by reading Flowroute back (applied / not applied), what a retry with the same key gets, and the
-// audit outcome written for it. Tiny deadlines (300 ms) keep it fast. Prints the matrix with passed/total.
+// audit outcome written for it. Short deadlines (800 ms) keep it fast. Prints the matrix with passed/total.
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import type { AuditStore } from '../src/store/audit';
 import { openTestStore, type TestStore } from '../src/store/testing';
 import { buildTestApp, CANARY_SECRET, TEST_ACCESS_KEY, type TestApp } from './harness';
 
-const MUTATION_MS = 300;
+/** Short, but with room for a loaded CI machine: a plain answer must never look like a timeout. */
+const MUTATION_MS = 800;
 
 type FaultName =
   | 'latency past the timeout'
@@ -35,7 +36,7 @@ interface FaultCase {
 
 const FAULTS: Record<FaultName, FaultCase> = {
   'latency past the timeout': {
-    spec: { fault: 'latency', ms: 700 },
+    spec: { fault: 'latency', ms: 1600 },
     effects: 1,
     first: 'checking',
     settled: 'applied',
@@ -56,7 +57,7 @@ const FAULTS: Record<FaultName, FaultCase> = {
     settled: 'applied',
   },
   'malformed JSON': { spec: { fault: 'malformed' }, effects: 1, first: 'checking', settled: 'applied' },
-  'slow body': { spec: { fault: 'slow_body', ms: 1000 }, effects: 1, first: 'checking', settled: 'applied' },
+  'slow body': { spec: { fault: 'slow_body', ms: 1600 }, effects: 1, first: 'checking', settled: 'applied' },
 };
 
 type MutationName = 'purchase' | 'send' | 'create route' | 'set primary' | 'set failover';
@@ -193,7 +194,7 @@ async function prepare(mutation: MutationName, n: number): Promise<Prepared> {
 }
 
 async function waitSettled(key: string): Promise<{ state: string; answer?: { status: number } }> {
-  const until = Date.now() + 10_000;
+  const until = Date.now() + 15_000;
   for (;;) {
     const res = await call('GET', `/api/outcomes/${encodeURIComponent(key)}`);
     expect(res.status).toBe(200);
@@ -225,7 +226,7 @@ async function runCase(mutation: MutationName, faultName: FaultName): Promise<st
   const started = Date.now();
   const first = await call(m.method, m.path, { body: m.body, key });
   const took = Date.now() - started;
-  if (took > MUTATION_MS + 1000) throw new Error(`first answer took ${took} ms`);
+  if (took > MUTATION_MS + 3000) throw new Error(`first answer took ${took} ms`);
 
   if (c.first === '429') {
     if (first.status !== 429) throw new Error(`expected Flowroute's 429, got ${first.status}`);
@@ -287,7 +288,7 @@ beforeAll(async () => {
         minVolume: 1_000_000,
         openMs: 1000,
       },
-      settle: { deadlineMs: 6000, graceMs: 900, firstDelayMs: 100, maxIntervalMs: 300 },
+      settle: { deadlineMs: 10_000, graceMs: 2500, firstDelayMs: 100, maxIntervalMs: 300 },
     },
     store,
   );

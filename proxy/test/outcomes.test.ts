@@ -45,7 +45,7 @@ beforeAll(async () => {
     emulator.url,
     {
       logLevel: 'silent',
-      timeouts: { connectMs: 1000, readMs: 300, mutationMs: 300 },
+      timeouts: { connectMs: 1000, readMs: 2000, mutationMs: 1000 },
       breaker: {
         consecutiveFailures: 10_000,
         failureRatio: 1,
@@ -54,7 +54,7 @@ beforeAll(async () => {
         openMs: 1000,
       },
       retry: { budgetRatio: 0, minPerWindow: 0, backoffMinMs: 0, backoffMaxMs: 0 },
-      settle: { deadlineMs: 800, graceMs: 200, firstDelayMs: 50, maxIntervalMs: 150 },
+      settle: { deadlineMs: 1500, graceMs: 200, firstDelayMs: 50, maxIntervalMs: 150 },
     },
     store,
   );
@@ -106,7 +106,7 @@ describe('unsettled outcomes', () => {
 
     const started = Date.now();
     await t.app.outcomes.idle();
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(4000);
     const settled = await t.app.inject({
       method: 'GET',
       url: '/api/outcomes/flag-1',
@@ -169,7 +169,7 @@ describe('unsettled outcomes', () => {
       emulator.url,
       {
         logLevel: 'silent',
-        timeouts: { connectMs: 1000, readMs: 300, mutationMs: 300 },
+        timeouts: { connectMs: 1000, readMs: 2000, mutationMs: 1000 },
         settle: { deadlineMs: 60_000, graceMs: 30_000, firstDelayMs: 50, maxIntervalMs: 200 },
       },
       store,
