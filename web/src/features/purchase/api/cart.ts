@@ -1,6 +1,6 @@
 // The cart as plain data and pure functions (no React, no storage): what is in it, what it costs, what a
 // purchase run has done to each item. The store (cart-store.ts) persists this; tests exercise it directly.
-import { toCents } from './money';
+import { parseUsdInput, toCents } from './money';
 
 /** Where a committed cart item stands. Absent = still just "in the cart". */
 export type ItemOutcome =
@@ -164,9 +164,16 @@ export interface ConfirmPolicy {
   maxSetupCentsWithoutTyping: number;
 }
 
+/** Build-time override: VITE_CONFIRM_TYPE_COUNT_ABOVE_USD=100 raises the $25.00 setup threshold. */
+function configuredSetupCents(): number {
+  const raw: unknown = import.meta.env?.VITE_CONFIRM_TYPE_COUNT_ABOVE_USD;
+  const cents = typeof raw === 'string' ? parseUsdInput(raw) : null;
+  return cents ?? 2500;
+}
+
 export const DEFAULT_CONFIRM_POLICY: ConfirmPolicy = {
   maxCountWithoutTyping: 5,
-  maxSetupCentsWithoutTyping: 2500,
+  maxSetupCentsWithoutTyping: configuredSetupCents(),
 };
 
 export function needsTypedConfirmation(
