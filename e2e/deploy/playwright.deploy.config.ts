@@ -1,7 +1,7 @@
 // Playwright config of the DEPLOY suite: the production build behind Debian's nginx in both supported topologies
 // (same origin; separate origins with CORS), started on loopback by global-setup.ts. Run after `npm run build`:
 //   npx playwright test -c e2e/deploy/playwright.deploy.config.ts
-// Ports DEPLOY_PORT_BASE..+13 (default 9800–9813); see topologies.ts.
+// Ports DEPLOY_PORT_BASE..+24 (default 9800–9824); see topologies.ts. rotation.spec.ts needs TEST_DATABASE_URL.
 import { defineConfig, devices } from '@playwright/test';
 import { BASE } from './topologies';
 

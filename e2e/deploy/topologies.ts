@@ -5,6 +5,7 @@
 //  2. separate origins: nginx serves a build made with VITE_API_ORIGIN on :BASE+10, the proxy answers on its own
 //     origin :BASE+11 with CORS_ORIGINS=http://localhost:BASE+10. :BASE+13 serves the same build from an origin
 //     that is NOT allowed.
+// rotation.spec.ts uses :BASE+20..24 (two replicas on PostgreSQL behind nginx).
 export const BASE = Number(process.env.DEPLOY_PORT_BASE ?? 9800);
 
 export const PORTS = {
@@ -15,6 +16,12 @@ export const PORTS = {
   crossProxy: BASE + 11,
   crossEmulator: BASE + 12,
   foreignStatic: BASE + 13,
+  // rolling restart + key rotation (rotation.spec.ts): nginx → two replicas → key-checking stub → emulator
+  rollNginx: BASE + 20,
+  rollReplicaA: BASE + 21,
+  rollReplicaB: BASE + 22,
+  rollUpstream: BASE + 23,
+  rollEmulator: BASE + 24,
 } as const;
 
 export const DEMO_PASSWORD = 'deploy-e2e-demo-password-3c9d';
