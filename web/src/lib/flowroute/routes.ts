@@ -5,7 +5,6 @@ import type { components } from '@contract/api-types.gen';
 import { formatNanp } from '@contract/phone';
 import { ROUTE_TYPES } from '@contract/route-value';
 import { getJson, isApiError, newIdempotencyKey, sendJson, toApiError } from '@/lib/api';
-import { routeOf, type NumberDetail } from '@/lib/flowroute/numbers';
 
 type Schemas = components['schemas'];
 export type RouteType = Schemas['RouteType'];
@@ -41,11 +40,6 @@ export function isRouteType(value: unknown): value is RouteType {
 
 export function slotRelationship(slot: RouteSlot): 'primary_route' | 'failover_route' {
   return slot === 'primary' ? 'primary_route' : 'failover_route';
-}
-
-/** The route id currently in a slot of a number detail (null = nothing set). */
-export function slotRouteId(detail: NumberDetail, slot: RouteSlot): string | null {
-  return routeOf(detail, slotRelationship(slot)).id;
 }
 
 /** A route's value as people read it (numbers as +1 206-555-0100). */

@@ -24,11 +24,12 @@ import { RouteSelect } from '../routing/route-select';
 import { useOnAccount } from '../routing/use-on-account';
 import {
   failedNumbers,
+  itemsOf,
   notRevertible,
+  previewRows,
   summarize,
   toApply,
   toRevert,
-  itemsOf,
   type BulkState,
 } from './bulk-machine';
 import { BulkTable } from './bulk-table';
@@ -216,8 +217,9 @@ function BulkDialog({
   const busy = state.phase === 'applying' || state.phase === 'reverting';
   const slotName = state.slot === 'primary' ? 'primary' : 'failover';
   const items = useMemo(() => itemsOf(state), [state]);
-  const sameAsOther = items.filter((i) => i.status !== 'unchanged' && i.other === state.routeId).length;
-  const emptyBefore = items.filter((i) => i.status === 'ready' && i.before === null).length;
+  const rows = useMemo(() => previewRows(state), [state]);
+  const sameAsOther = rows.filter((r) => r.change === 'change' && r.sameAsOther).length;
+  const emptyBefore = rows.filter((r) => r.change === 'change' && r.current === null).length;
   const unrevertable = notRevertible(state).length;
 
   const forget = () => {
