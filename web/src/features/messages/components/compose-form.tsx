@@ -55,7 +55,7 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
   );
   const [sent, setSent] = useState<{ id: string; to: string } | null>(null);
   const [failure, setFailure] = useState<ApiError | null>(null);
-  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [retryAt, setRetryAt] = useState<{ until: number; since: number } | null>(null);
   const [intent] = useState(() => new SendIntent(scope));
   const inFlight = useRef(false);
   const wait = useCountdown(retryAt);
@@ -100,8 +100,10 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
           intent.failed(e.status);
           setFailure(e);
           setSent(null);
-          if (e.kind === 'rate_limited')
-            setRetryAt(Date.now() + Math.max(1, e.retryAfterSeconds ?? 1) * 1000);
+          if (e.kind === 'rate_limited') {
+            const since = Date.now();
+            setRetryAt({ since, until: since + Math.max(1, e.retryAfterSeconds ?? 1) * 1000 });
+          }
         },
         onSettled: () => {
           inFlight.current = false;
