@@ -160,6 +160,21 @@ describe('through the proxy', () => {
     expect(stub.requests.filter((r) => r.url.startsWith('/v2/numbers'))).toHaveLength(1);
   });
 
+  it('passes Flowroute’s 429 on with Retry-After in seconds (an HTTP-date is converted), not retried', async () => {
+    const at = new Date(Date.now() + 42_000).toUTCString();
+    stub = await startStub((_req, res) =>
+      json(res, 429, { errors: [{ detail: 'Too many requests.' }] }, { 'retry-after': at }),
+    );
+    t = await buildTestApp(stub.url);
+    const res = await t.app.inject({ method: 'GET', url: '/api/v2/numbers', headers: as('viewer') });
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['x-proxy-error']).toBeUndefined();
+    const seconds = Number(res.headers['retry-after']);
+    expect(seconds).toBeGreaterThanOrEqual(40);
+    expect(seconds).toBeLessThanOrEqual(43);
+    expect(stub.requests).toHaveLength(1);
+  });
+
   it('opens after 5 failures: fast 503 upstream_unavailable with Retry-After, nothing sent, /readyz false; a probe closes it', async () => {
     let healthy = false;
     stub = await startStub((_req, res) =>

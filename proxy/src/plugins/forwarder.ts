@@ -33,6 +33,11 @@ export interface ProxyAnswer {
   attempts?: number;
   /** Mutations being settled (plugins/outcomes.ts): leave the idempotency key claimed; the settler completes it. */
   keepClaim?: boolean;
+  /**
+   * Reads passed through unchanged: the same bytes as `body`, as received, so the reply is written without
+   * encoding the string again (bench: ~10% of the proxy's CPU on a 50 KB page of numbers).
+   */
+  raw?: Buffer;
 }
 
 /** Statuses of a read worth one more try (Flowroute or its front door hiccupped). */
@@ -207,6 +212,7 @@ export class FlowrouteForwarder {
     let status: number;
     let resHeaders: Record<string, string | string[] | undefined>;
     let text: string;
+    let raw: Buffer;
     try {
       const res = await this.pool.request({
         method: req.method,
@@ -245,11 +251,15 @@ export class FlowrouteForwarder {
           elapsed(),
         );
       }
-      text = Buffer.concat(chunks).toString('utf8');
+      raw = Buffer.concat(chunks);
+      text = raw.toString('utf8');
     } catch (err) {
       return this.mapTransportError(err, req, elapsed());
     }
-    return this.mapResponse(status, resHeaders, text, req, elapsed());
+    const answer = this.mapResponse(status, resHeaders, text, req, elapsed());
+    if (req.kind === 'read' && answer.proxyError === null && answer.body === text && text !== '')
+      answer.raw = raw;
+    return answer;
   }
 
   private mapTransportError(err: unknown, req: UpstreamRequest, ms: number): ProxyAnswer {
@@ -361,7 +371,12 @@ export class FlowrouteForwarder {
       const v = resHeaders[name];
       const value = Array.isArray(v) ? v[0] : v;
       if (value === undefined) continue;
-      if (name === 'retry-after' && !/^[0-9]{1,6}$/.test(value) && Number.isNaN(Date.parse(value))) continue;
+      if (name === 'retry-after' && !/^[0-9]{1,6}$/.test(value)) {
+        // Passed on in seconds only (what the SPA reads): an HTTP-date becomes the seconds left until then.
+        const at = Date.parse(value);
+        if (!Number.isNaN(at)) headers[name] = String(Math.max(0, Math.ceil((at - Date.now()) / 1000)));
+        continue;
+      }
       headers[name] = value;
     }
     if (status === 204 || status === 304 || (text === '' && status >= 400)) {
