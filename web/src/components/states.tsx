@@ -68,6 +68,11 @@ export function ErrorState({
     >
       <Stack gap="xs">
         <Text size="sm">{apiError.message}</Text>
+        {apiError.kind === 'rate_limited' &&
+        apiError.retryAfterSeconds !== null &&
+        !/try again in/i.test(apiError.message) ? (
+          <Text size="sm">Try again in {apiError.retryAfterSeconds} s.</Text>
+        ) : null}
         {apiError.status ? (
           <Text size="xs" c="dimmed">
             HTTP {apiError.status}
