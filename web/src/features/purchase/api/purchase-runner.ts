@@ -71,7 +71,7 @@ export function useRunnerState(): RunnerState {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** How often to ask again while the proxy says the same key is still being processed (409). */
-const IN_FLIGHT_RETRIES = 10;
+const IN_FLIGHT_RETRIES = 20;
 /** Network failures are retried automatically with the same key (safe: the proxy dedupes). */
 const NETWORK_RETRIES = 2;
 /** Waits for the proxy's per-minute purchase limit; a longer Retry-After (daily cap) ends the attempt. */

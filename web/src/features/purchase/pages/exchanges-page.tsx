@@ -90,7 +90,7 @@ export function ExchangesPage() {
             <li key={code.id}>
               <Button
                 component={Link}
-                to={`/buy/search?starts_with=${code.id}`}
+                to={`/buy/search?starts_with=${code.id}${cap !== null ? `&max_setup_cost=${cap}` : ''}`}
                 variant="default"
                 fullWidth
                 px="xs"
