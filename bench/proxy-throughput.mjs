@@ -4,7 +4,7 @@ import { basicAuth } from './lib/stack.mjs';
 import { measure, round } from './lib/load.mjs';
 
 /**
- * @param {{ emulatorUrl: string, proxyUrl: string, nginxUrl: string, cookie: string }} targets
+ * @param {{ emulatorUrl: string, proxyUrl: string, nginxUrl: string, cookie: string, pgids: {emulator: number, proxy: number, nginx: number} }} targets
  * @param {{ connections: number[], durationS: number, warmupS: number, log: (s: string) => void }} opts
  */
 export async function runProxyThroughput(targets, opts) {
@@ -19,14 +19,21 @@ export async function runProxyThroughput(targets, opts) {
     { read: 'one', path: `/v2/numbers/${id}` },
   ];
   const servers = [
-    { server: 'direct', base: targets.emulatorUrl, prefix: '', headers: { authorization: basicAuth() } },
+    {
+      server: 'direct',
+      base: targets.emulatorUrl,
+      prefix: '',
+      headers: { authorization: basicAuth() },
+      pgid: targets.pgids.emulator,
+    },
     {
       server: 'ours',
       base: targets.proxyUrl,
       prefix: '/api',
       headers: { cookie: targets.cookie, 'x-csrf': '1', origin: targets.proxyUrl },
+      pgid: targets.pgids.proxy,
     },
-    { server: 'nginx', base: targets.nginxUrl, prefix: '', headers: {} },
+    { server: 'nginx', base: targets.nginxUrl, prefix: '', headers: {}, pgid: targets.pgids.nginx },
   ];
 
   const rows = [];
@@ -41,10 +48,11 @@ export async function runProxyThroughput(targets, opts) {
           connections,
           durationS: opts.durationS,
           warmupS: opts.warmupS,
+          cpuPgid: s.pgid,
         });
         byServer[s.server] = r;
         opts.log(
-          `  ${read.padEnd(4)} c=${String(connections).padStart(2)} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}`,
+          `  ${read.padEnd(4)} c=${String(connections).padStart(2)} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}  CPU ${r.cpuUsPerReq} µs/req`,
         );
       }
       rows.push({
@@ -54,6 +62,7 @@ export async function runProxyThroughput(targets, opts) {
         ...byServer,
         oursOverNginx: round(byServer.ours.rps / byServer.nginx.rps),
         oursOverDirect: round(byServer.ours.rps / byServer.direct.rps),
+        oursCpuOverNginx: round(byServer.ours.cpuUsPerReq / byServer.nginx.cpuUsPerReq),
         addedP50: round(byServer.ours.p50 - byServer.direct.p50),
         addedP99: round(byServer.ours.p99 - byServer.direct.p99),
         nginxAddedP99: round(byServer.nginx.p99 - byServer.direct.p99),

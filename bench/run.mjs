@@ -106,7 +106,13 @@ async function main() {
         log('bench: 1. proxy throughput and added latency');
         const s = result.settings;
         const proxyRun = await runProxyThroughput(
-          { emulatorUrl: emulator.url, proxyUrl: proxy.url, nginxUrl: nginx.url, cookie },
+          {
+            emulatorUrl: emulator.url,
+            proxyUrl: proxy.url,
+            nginxUrl: nginx.url,
+            cookie,
+            pgids: { emulator: emulator.handle.pid, proxy: proxy.handle.pid, nginx: nginx.handle.pid },
+          },
           { connections: s.connections, durationS: s.loadDurationS, warmupS: s.warmupS, log },
         );
         result.sections.proxy = { ...proxyRun, goals: proxyGoals(proxyRun.rows) };

@@ -2,6 +2,7 @@
 // is too coarse for "≤ 2 ms added p99", so every response time (a float in ms) is also collected from its
 // 'response' events and the percentiles are computed from those.
 import autocannon from 'autocannon';
+import { groupCpuMs } from './procs.mjs';
 
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -23,10 +24,12 @@ function once(opts) {
  * Warm-up (discarded), then the measured run. Returns req/s, p50/p99 (ms, 2xx only), errors (socket errors and
  * timeouts) and non-2xx answers.
  */
-export async function measure({ url, headers = {}, connections, durationS, warmupS }) {
+export async function measure({ url, headers = {}, connections, durationS, warmupS, cpuPgid }) {
   const base = { url, headers, connections, pipelining: 1, timeout: 10 };
   if (warmupS > 0) await once({ ...base, duration: warmupS });
+  const cpuBefore = cpuPgid ? groupCpuMs(cpuPgid) : 0;
   const { result, samples } = await once({ ...base, duration: durationS });
+  const cpuMs = cpuPgid ? groupCpuMs(cpuPgid) - cpuBefore : null;
   samples.sort((a, b) => a - b);
   return {
     connections,
@@ -36,6 +39,9 @@ export async function measure({ url, headers = {}, connections, durationS, warmu
     p99: round(percentile(samples, 99)),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    /** CPU (µs) the server under test itself spent per request (its process group; not the emulator behind it). */
+    cpuUsPerReq:
+      cpuMs !== null && result.requests.total > 0 ? Math.round((cpuMs * 1000) / result.requests.total) : null,
     bytesPerReq: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : 0,
   };
 }

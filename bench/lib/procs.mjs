@@ -2,7 +2,7 @@
 // also stops whatever it started (toolchain.md P7), and every child is registered so a crash or Ctrl-C of the
 // bench still stops them all.
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const children = new Set();
@@ -12,17 +12,16 @@ const children = new Set();
  * `stop()` (SIGTERM to the group, SIGKILL after 5 s) and `exited` (a promise).
  */
 export function start(name, cmd, args, { env = {}, cwd = process.cwd(), logFile } = {}) {
-  const out = logFile ? createWriteStream(logFile, { flags: 'a' }) : 'ignore';
+  // The child writes its log straight into the file (its own fd), never through a pipe to this process: a pipe
+  // would make the server's synchronous log writes wait whenever this process is busy generating load.
+  const fd = logFile ? openSync(logFile, 'a') : 'ignore';
   const child = spawn(cmd, args, {
     cwd,
     env: { ...process.env, ...env },
     detached: true,
-    stdio: ['ignore', logFile ? 'pipe' : 'ignore', logFile ? 'pipe' : 'ignore'],
+    stdio: ['ignore', fd, fd],
   });
-  if (logFile) {
-    child.stdout.pipe(out);
-    child.stderr.pipe(out);
-  }
+  if (typeof fd === 'number') closeSync(fd);
   let exitCode = null;
   const exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
@@ -138,4 +137,27 @@ export function run(cmd, args, { env = {}, cwd = process.cwd(), input } = {}) {
     );
     child.stdin.end(input ?? '');
   });
+}
+
+/**
+ * CPU time (user + system, ms) used so far by every process in the process group `pgid` (from /proc/<pid>/stat,
+ * 10 ms ticks). Unlike req/s it is not skewed by other work on the machine, so CPU per request compares servers
+ * fairly on a busy box.
+ */
+export function groupCpuMs(pgid) {
+  let ticks = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Fields after the command (which may contain spaces) start after the last ')'.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[2]) !== pgid) continue; // field 5: pgrp
+    ticks += Number(f[11]) + Number(f[12]); // fields 14, 15: utime, stime
+  }
+  return ticks * 10;
 }

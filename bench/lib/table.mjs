@@ -36,6 +36,17 @@ export function renderTable(result) {
         at16 ? '≤ +2 ms p99 over direct' : '',
         at16 ? r.addedP99 <= 2 : null,
       );
+      if (r.ours.cpuUsPerReq !== null && r.ours.cpuUsPerReq !== undefined)
+        add(
+          '1',
+          `${label} CPU µs per request (server's own)`,
+          fmt(r.direct.cpuUsPerReq),
+          fmt(r.ours.cpuUsPerReq),
+          fmt(r.nginx.cpuUsPerReq),
+          `${fmt(r.oursCpuOverNginx, 1)}× nginx's CPU`,
+          '',
+          null,
+        );
       const errs = (x) => `${fmt(x.errors)} / ${fmt(x.non2xx)}`;
       if (
         r.direct.errors + r.direct.non2xx + r.ours.errors + r.ours.non2xx + r.nginx.errors + r.nginx.non2xx >

@@ -48,12 +48,14 @@ function problemsError(
 
 function sendAnswer(
   reply: FastifyReply,
-  answer: { status: number; headers: Record<string, string>; body: string },
+  answer: { status: number; headers: Record<string, string>; body: string; raw?: Buffer },
   replayed: boolean,
 ): FastifyReply {
   reply.code(answer.status);
   for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
   if (replayed) reply.header('idempotent-replayed', 'true');
+  // A read passed through: write the bytes as received (no second UTF-8 encoding of the string).
+  if (answer.raw) return reply.send(answer.raw);
   return reply.send(answer.body === '' ? undefined : answer.body);
 }
 
