@@ -1,4 +1,5 @@
 // Sections 2 and 3: the SPA in Debian's Chromium (Playwright, headless), served by our proxy in live mode.
+/* global window, document, MutationObserver, requestAnimationFrame -- functions passed to page.evaluate run in Chromium */
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { BENCH_PASSWORD, BENCH_USER } from './lib/stack.mjs';
