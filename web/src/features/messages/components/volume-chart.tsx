@@ -3,28 +3,33 @@
 import { CompositeChart } from '@mantine/charts';
 import { Group, Paper, Text } from '@mantine/core';
 import { memo, useMemo } from 'react';
-import { aggregateDaily, summarize } from '../model/daily';
+import { aggregateDaily, foldIntoWeeks, summarize } from '../model/daily';
 import type { LogRow } from '../model/rows';
 
 function VolumeChart({ rows, startMs, endMs }: { rows: readonly LogRow[]; startMs: number; endMs: number }) {
-  const days = useMemo(() => aggregateDaily(rows, startMs, endMs), [rows, startMs, endMs]);
+  const { unit, buckets: days } = useMemo(
+    () => foldIntoWeeks(aggregateDaily(rows, startMs, endMs)),
+    [rows, startMs, endMs],
+  );
   const totals = useMemo(() => summarize(rows), [rows]);
   const data = useMemo(
     () =>
       days.map((d) => ({
-        day: d.day.slice(5),
+        day: unit === 'week' ? d.day : d.day.slice(5),
         Inbound: d.inbound,
         Outbound: d.outbound,
         'Delivery rate': d.deliveryRate,
       })),
-    [days],
+    [days, unit],
   );
   const fmt = (n: number) => n.toLocaleString('en-US');
   return (
     <Paper withBorder p="md" radius="md" data-testid="volume-chart">
       <Group justify="space-between" mb="xs" wrap="wrap" gap="xs">
         <Text fw={600} size="sm">
-          Messages per day (UTC)
+          {unit === 'week'
+            ? 'Messages per week (UTC, weeks starting on the day shown)'
+            : 'Messages per day (UTC)'}
         </Text>
         <Group gap="md">
           <Text size="sm">

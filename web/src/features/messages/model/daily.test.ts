@@ -1,4 +1,4 @@
-import { aggregateDaily, summarize } from './daily';
+import { aggregateDaily, foldIntoWeeks, summarize } from './daily';
 import { row } from './fixtures.test-util';
 
 const start = Date.parse('2026-11-20T00:00:00Z');
@@ -43,4 +43,35 @@ it('summarizes totals', () => {
     row({ status: 'undelivered' }),
   ]);
   expect(s).toEqual({ inbound: 1, outbound: 3, delivered: 2, failed: 1, deliveryRate: 66.7 });
+});
+
+describe('foldIntoWeeks', () => {
+  const day = (i: number, inbound: number, delivered: number, failed: number) => ({
+    day: new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
+    inbound,
+    outbound: delivered + failed,
+    delivered,
+    failed,
+    deliveryRate: null,
+  });
+
+  it('keeps short ranges daily', () => {
+    const days = Array.from({ length: 30 }, (_, i) => day(i, 1, 1, 0));
+    expect(foldIntoWeeks(days)).toEqual({ unit: 'day', buckets: days });
+  });
+
+  it('sums long ranges by 7-day blocks and recomputes the rate', () => {
+    const days = Array.from({ length: 100 }, (_, i) => day(i, 1, 3, i < 7 ? 1 : 0));
+    const { unit, buckets } = foldIntoWeeks(days);
+    expect(unit).toBe('week');
+    expect(buckets).toHaveLength(15);
+    expect(buckets[0]).toMatchObject({
+      day: '2026-01-01',
+      inbound: 7,
+      delivered: 21,
+      failed: 7,
+      deliveryRate: 75,
+    });
+    expect(buckets[14]).toMatchObject({ day: '2026-04-09', inbound: 2 });
+  });
 });
