@@ -112,7 +112,8 @@ export const ConfigSchema = z.object({
       readsPerMinute: z.number().int().min(0).default(300),
       sendsPerMinute: z.number().int().min(0).default(30),
       purchasesPerMinute: z.number().int().min(0).default(5),
-      routeChangesPerMinute: z.number().int().min(0).default(20),
+      /** Off by default: bulk route changes (hundreds of numbers) are a normal operator task. */
+      routeChangesPerMinute: z.number().int().min(0).default(0),
       purchasesPerDay: z.number().int().min(0).default(50),
       sendsPerDay: z.number().int().min(0).default(500),
     })
@@ -120,7 +121,7 @@ export const ConfigSchema = z.object({
       readsPerMinute: 300,
       sendsPerMinute: 30,
       purchasesPerMinute: 5,
-      routeChangesPerMinute: 20,
+      routeChangesPerMinute: 0,
       purchasesPerDay: 50,
       sendsPerDay: 500,
     }),
@@ -319,7 +320,7 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
     readsPerMinute: intVar(env, 'RATE_LIMIT_READS_PER_MINUTE', 0, 1_000_000) ?? 300,
     sendsPerMinute: intVar(env, 'RATE_LIMIT_SENDS_PER_MINUTE', 0, 1_000_000) ?? 30,
     purchasesPerMinute: intVar(env, 'RATE_LIMIT_PURCHASES_PER_MINUTE', 0, 1_000_000) ?? 5,
-    routeChangesPerMinute: intVar(env, 'RATE_LIMIT_ROUTE_CHANGES_PER_MINUTE', 0, 1_000_000) ?? 20,
+    routeChangesPerMinute: intVar(env, 'RATE_LIMIT_ROUTE_CHANGES_PER_MINUTE', 0, 1_000_000) ?? 0,
     purchasesPerDay: intVar(env, 'DAILY_CAP_PURCHASES', 0, 10_000_000) ?? 50,
     sendsPerDay: intVar(env, 'DAILY_CAP_SENDS', 0, 10_000_000) ?? 500,
   };
