@@ -100,7 +100,7 @@ export function ItemStatusBadge({ item }: { item: CartItem }) {
   }
 }
 
-export function CartPanel({ onNavigate }: { onNavigate?: () => void }) {
+export function CartPanel({ onNavigate, inDrawer = false }: { onNavigate?: () => void; inDrawer?: boolean }) {
   const cart = useCart();
   const runner = useRunnerState();
   const items = pendingItems(cart);
@@ -109,11 +109,14 @@ export function CartPanel({ onNavigate }: { onNavigate?: () => void }) {
   const anyBusy = cart.items.some(isBusy);
 
   return (
-    <Stack gap="sm" aria-label="Cart" component="section">
-      <Group justify="space-between" wrap="nowrap">
-        <Text fw={700} component="h2" size="lg" m={0}>
-          Cart
-        </Text>
+    <Stack gap="sm">
+      <Group justify={inDrawer ? 'flex-end' : 'space-between'} wrap="nowrap">
+        {/* In the drawer its title already says "Cart". */}
+        {inDrawer ? null : (
+          <Text fw={700} component="h2" size="lg" m={0}>
+            Cart
+          </Text>
+        )}
         {items.length > 0 ? (
           <Button
             size="compact-xs"

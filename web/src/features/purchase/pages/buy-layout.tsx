@@ -108,13 +108,13 @@ export function BuyLayout() {
             opened={drawerOpened}
             onClose={drawer.close}
             position="bottom"
-            size="auto"
+            size="70%"
             title="Cart"
             withinPortal
             closeButtonProps={{ 'aria-label': 'Close cart' }}
             styles={{ title: { fontWeight: 700 } }}
           >
-            <CartPanel onNavigate={drawer.close} />
+            <CartPanel onNavigate={drawer.close} inDrawer />
           </Drawer>
         </>
       ) : null}
