@@ -168,6 +168,16 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
         />
         <BodyCounter body={values.body} mms={mms} onReplace={(next) => set('body', next)} />
 
+        <UnstyledButton
+          onClick={() => setShowOptions((o) => !o)}
+          aria-expanded={showOptions}
+          style={{ alignSelf: 'flex-start' }}
+        >
+          <Text size="sm" c="blue">
+            {showOptions ? '▾' : '▸'} MMS and delivery receipt options
+            {values.mediaUrls.length > 0 ? ` (${values.mediaUrls.length} media)` : ''}
+          </Text>
+        </UnstyledButton>
         <Collapse expanded={showOptions}>
           <Stack gap="sm" pl="sm" style={{ borderLeft: '2px solid var(--mantine-color-default-border)' }}>
             <MediaUrlsField
@@ -242,16 +252,6 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
 
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Group gap="xs">
-            <UnstyledButton
-              onClick={() => setShowOptions((o) => !o)}
-              aria-expanded={showOptions}
-              style={{ alignSelf: 'flex-start' }}
-            >
-              <Text size="sm" c="blue">
-                {showOptions ? '▾' : '▸'} MMS and delivery receipt options
-                {values.mediaUrls.length > 0 ? ` (${values.mediaUrls.length} media)` : ''}
-              </Text>
-            </UnstyledButton>
             {variant === 'full' && sent ? (
               <Button
                 variant="subtle"
