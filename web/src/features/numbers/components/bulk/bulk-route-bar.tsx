@@ -13,6 +13,7 @@ import {
   SegmentedControl,
   Stack,
   Text,
+  TextInput,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useId, useMemo, useState } from 'react';
@@ -36,6 +37,8 @@ import { BulkTable } from './bulk-table';
 import { useBulkRun, type BulkFilters, type BulkSelection } from './use-bulk-run';
 
 export type { BulkFilters, BulkSelection } from './use-bulk-run';
+
+const TYPED_CONFIRM_FROM = 100;
 
 function describeFilters(filters: BulkFilters): string {
   const parts = [
@@ -221,8 +224,12 @@ function BulkDialog({
   const sameAsOther = rows.filter((r) => r.change === 'change' && r.sameAsOther).length;
   const emptyBefore = rows.filter((r) => r.change === 'change' && r.current === null).length;
   const unrevertable = notRevertible(state).length;
+  // Past this many numbers the count must be typed: one click should not reroute a whole account.
+  const needsTyped = s.ready > TYPED_CONFIRM_FROM;
+  const [typed, setTyped] = useState('');
 
   const forget = () => {
+    setTyped('');
     run.reset();
     onClose();
   };
@@ -305,14 +312,30 @@ function BulkDialog({
 
         <BulkTable state={state} items={items} />
 
-        <Group justify="flex-end" gap="sm">
+        <Group justify="flex-end" align="flex-end" gap="sm">
           {state.phase === 'collecting' || state.phase === 'preview' ? (
             <Button variant="default" onClick={forget}>
               Cancel
             </Button>
           ) : null}
+          {state.phase === 'preview' && needsTyped ? (
+            <TextInput
+              label={`Type ${s.ready} to confirm`}
+              value={typed}
+              onChange={(e) => setTyped(e.currentTarget.value)}
+              inputMode="numeric"
+              autoComplete="off"
+              w={180}
+            />
+          ) : null}
           {state.phase === 'preview' ? (
-            <Button onClick={() => void run.apply(toApply(state))} disabled={s.ready === 0}>
+            <Button
+              onClick={() => {
+                setTyped('');
+                void run.apply(toApply(state));
+              }}
+              disabled={s.ready === 0 || (needsTyped && typed.trim() !== String(s.ready))}
+            >
               Apply to {s.ready.toLocaleString('en-US')} {s.ready === 1 ? 'number' : 'numbers'}
             </Button>
           ) : null}
