@@ -59,6 +59,13 @@ export default defineConfig({
       DEMO_PASSWORD: E2E_DEMO_PASSWORD,
       DATA_DIR: `.data/e2e-${E2E_PORT}`,
       LOG_LEVEL: 'warn',
+      // One signed-in browser runs every spec against one database: lift our own per-user limits so the
+      // specs test the screens, not the limiter (proxy tests cover the limits themselves).
+      RATE_LIMIT_READS_PER_MINUTE: '100000',
+      RATE_LIMIT_PURCHASES_PER_MINUTE: '1000',
+      RATE_LIMIT_SENDS_PER_MINUTE: '1000',
+      DAILY_CAP_PURCHASES: '100000',
+      DAILY_CAP_SENDS: '100000',
       FLOWROUTE_ACCESS_KEY: '',
       FLOWROUTE_SECRET_KEY: '',
     },
