@@ -23,7 +23,8 @@ export default fp(
           scriptSrcAttr: ["'none'"],
           // Mantine injects <style> tags and style attributes at run time; inline STYLES only, never scripts.
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
+          // MMS previews show the sender's media, which Flowroute fetches from public https URLs.
+          imgSrc: ["'self'", 'data:', 'https:'],
           fontSrc: ["'self'", 'data:'],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
