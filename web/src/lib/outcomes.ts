@@ -120,7 +120,14 @@ export async function settleIfPending(
     if (options.signal?.aborted) notifications.hide(id);
     const shown = result ? MESSAGES[state] : MESSAGES.flagged;
     if (!options.signal?.aborted)
-      notifications.update({ id, loading: false, autoClose: 8000, withCloseButton: true, ...shown });
+      notifications.update({
+        id,
+        loading: false,
+        autoClose: 8000,
+        withCloseButton: true,
+        closeButtonProps: { 'aria-label': 'Close notification' },
+        ...shown,
+      });
   }
   return result ?? response;
 }
