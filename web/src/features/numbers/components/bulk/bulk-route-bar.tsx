@@ -40,6 +40,10 @@ export type { BulkFilters, BulkSelection } from './use-bulk-run';
 
 const TYPED_CONFIRM_FROM = 100;
 
+function numbersText(n: number): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'number' : 'numbers'}`;
+}
+
 function describeFilters(filters: BulkFilters): string {
   const parts = [
     filters.starts_with ? `starting with ${filters.starts_with}` : null,
@@ -306,7 +310,7 @@ function BulkDialog({
 
         {state.phase === 'done' && unrevertable > 0 ? (
           <Text size="sm" c="dimmed">
-            {unrevertable} numbers had no failover before: a revert cannot remove a failover again.
+            {numbersText(unrevertable)} had no failover before: a revert cannot remove a failover again.
           </Text>
         ) : null}
 
@@ -417,7 +421,7 @@ function PreviewWarnings({
   const lines: string[] = [];
   if (sameAsOther > 0) {
     lines.push(
-      `${sameAsOther} numbers already have this route as ${otherSlot}: primary and failover would be the same route.`,
+      `${numbersText(sameAsOther)} already ${sameAsOther === 1 ? 'has' : 'have'} this route as ${otherSlot}: primary and failover would be the same route.`,
     );
   }
   if (primaryDefault) {
@@ -427,7 +431,7 @@ function PreviewWarnings({
   }
   if (emptyBefore > 0) {
     lines.push(
-      `${emptyBefore} numbers have no failover now. A revert cannot remove it again (set it back by hand).`,
+      `${numbersText(emptyBefore)} ${emptyBefore === 1 ? 'has' : 'have'} no failover now. A revert cannot remove it again (set it back by hand).`,
     );
   }
   if (lines.length === 0) return null;
