@@ -1,10 +1,10 @@
 // Everything the app runs inside: Mantine (theme, color scheme), dates, notifications, TanStack Query.
 import { MantineProvider } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
-import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { queryClient as defaultQueryClient } from '@/lib/query-client';
+import { NotificationsOnDemand } from './notifications-host';
 import { colorSchemeManager, cssVariablesResolver, theme } from './theme';
 
 export function AppProviders({
@@ -26,7 +26,7 @@ export function AppProviders({
       env={env}
     >
       <DatesProvider settings={{ locale: 'en', firstDayOfWeek: 0 }}>
-        <Notifications position="top-right" limit={4} />
+        <NotificationsOnDemand position="top-right" limit={4} />
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </DatesProvider>
     </MantineProvider>

@@ -26,9 +26,9 @@ import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate, useNavigation } from 'react-router';
 import { LoadingState } from '@/components/states';
 import { authQueries, hasRole, signOut, useCurrentUser, type Role } from '@/lib/auth';
+import { DeferredQuickSearch } from './deferred-quick-search';
 import { ChevronDownIcon, MoonIcon, SearchIcon, SunIcon } from './icons';
 import { OfflineBanner } from './offline-banner';
-import { QuickSearch } from './quick-search';
 import { ADMIN_NAV_ITEMS, NAV_ITEMS, type NavItem } from './shell-nav';
 
 const ROLE_COLORS: Record<Role, string> = { viewer: 'gray', operator: 'blue', admin: 'grape' };
@@ -55,7 +55,7 @@ export function AppLayout() {
           <Outlet />
         </Suspense>
       </AppShell.Main>
-      <QuickSearch />
+      <DeferredQuickSearch />
     </AppShell>
   );
 }
