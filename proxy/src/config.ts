@@ -109,7 +109,8 @@ export const ConfigSchema = z.object({
   /** Our own limits (R-5). Per user per minute, and account-wide per UTC day; 0 = no limit. */
   limits: z
     .object({
-      readsPerMinute: z.number().int().min(0).default(300),
+      /** 1200/min (20/s): the screens' own read patterns (route-usage scans, bulk previews) need headroom. */
+      readsPerMinute: z.number().int().min(0).default(1200),
       sendsPerMinute: z.number().int().min(0).default(30),
       purchasesPerMinute: z.number().int().min(0).default(5),
       /** Off by default: bulk route changes (hundreds of numbers) are a normal operator task. */
@@ -118,7 +119,7 @@ export const ConfigSchema = z.object({
       sendsPerDay: z.number().int().min(0).default(500),
     })
     .default({
-      readsPerMinute: 300,
+      readsPerMinute: 1200,
       sendsPerMinute: 30,
       purchasesPerMinute: 5,
       routeChangesPerMinute: 0,
@@ -317,7 +318,7 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
   };
 
   const limits = {
-    readsPerMinute: intVar(env, 'RATE_LIMIT_READS_PER_MINUTE', 0, 1_000_000) ?? 300,
+    readsPerMinute: intVar(env, 'RATE_LIMIT_READS_PER_MINUTE', 0, 1_000_000) ?? 1200,
     sendsPerMinute: intVar(env, 'RATE_LIMIT_SENDS_PER_MINUTE', 0, 1_000_000) ?? 30,
     purchasesPerMinute: intVar(env, 'RATE_LIMIT_PURCHASES_PER_MINUTE', 0, 1_000_000) ?? 5,
     routeChangesPerMinute: intVar(env, 'RATE_LIMIT_ROUTE_CHANGES_PER_MINUTE', 0, 1_000_000) ?? 0,

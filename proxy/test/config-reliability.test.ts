@@ -15,7 +15,7 @@ describe('reliability configuration', () => {
     });
     expect(c.settle.deadlineMs).toBe(60_000);
     expect(c.limits).toEqual({
-      readsPerMinute: 300,
+      readsPerMinute: 1200,
       sendsPerMinute: 30,
       purchasesPerMinute: 5,
       routeChangesPerMinute: 0,
