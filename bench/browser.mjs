@@ -98,7 +98,16 @@ async function coldLoad(browser, proxyUrl, path, { throttle }) {
       .getEntriesByType('resource')
       .filter((e) => /\.js(\?|$)/.test(e.name) && e.responseEnd <= rowsAt)
       .map((e) => e.name);
-    return { fcp, rowsAt, longTasks: window.__bench.longTasks, firstRouteJs };
+    // The critical path: when the document, the entry chunk, the API calls and the page chunk started and ended.
+    const timeline = performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/(api|auth)\/|index-|-page-/.test(e.name))
+      .map((e) => ({
+        what: new URL(e.name).pathname.replace(/-[\w-]{8}\.js$/, '.js'),
+        start: Math.round(e.startTime),
+        end: Math.round(e.responseEnd),
+      }));
+    return { fcp, rowsAt, longTasks: window.__bench.longTasks, firstRouteJs, timeline };
   });
   // Let the response bodies arrive.
   await page.waitForTimeout(200);
@@ -131,6 +140,7 @@ async function coldLoad(browser, proxyUrl, path, { throttle }) {
     /** JS that arrived after the rows were shown (idle/deferred loads), gzip KB. */
     laterJsGzipKb: Math.round(laterKb * 10) / 10,
     longestTaskMs: Math.round(Math.max(0, ...timing.longTasks.map((t) => t.duration))),
+    timeline: timing.timeline,
     consoleErrors: errors,
   };
 }
@@ -159,7 +169,12 @@ export async function runPageLoad({ proxyUrl, log, runs = 3 }) {
       jsTransferredKb: best.jsTransferredKb,
       laterJsGzipKb: best.laterJsGzipKb,
       files: best.files,
-      samples: results.map(({ fcpMs, tableMs, longestTaskMs }) => ({ fcpMs, tableMs, longestTaskMs })),
+      samples: results.map(({ fcpMs, tableMs, longestTaskMs, timeline }) => ({
+        fcpMs,
+        tableMs,
+        longestTaskMs,
+        timeline,
+      })),
       consoleErrors: [...new Set(results.flatMap((r) => r.consoleErrors))],
     };
   } finally {
