@@ -1,15 +1,46 @@
 /// <reference types="vitest/config" />
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const contract = fileURLToPath(new URL('./proxy/flowroute', import.meta.url));
 const webSrc = fileURLToPath(new URL('./web/src', import.meta.url));
 
+/**
+ * Writes .br and .gz next to every built asset of 1 KB or more (assets/ only: index.html stays no-cache and
+ * uncompressed); the proxy serves them with @fastify/static's preCompressed (docs/performance.md: the first route's
+ * JS went over the wire as ~830 KB uncompressed).
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'flowroute-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir, 'assets');
+    },
+    writeBundle() {
+      for (const name of readdirSync(outDir)) {
+        const file = path.join(outDir, name);
+        if (!/\.(js|css|svg|json)$/.test(name) || statSync(file).size < 1024) continue;
+        const data = readFileSync(file);
+        writeFileSync(`${file}.gz`, gzipSync(data, { level: 9 }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   publicDir: '../public',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: { alias: { '@contract': contract, '@': webSrc } },
   build: { outDir: '../dist', emptyOutDir: true, sourcemap: false },
   server: {

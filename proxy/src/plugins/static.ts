@@ -85,6 +85,8 @@ export default fp(
         dotfiles: 'deny',
         cacheControl: false,
         etag: true,
+        // .br/.gz written next to the assets by the build (vite.config.ts), sent to browsers that accept them.
+        preCompressed: true,
         setHeaders: (reply, filePath) => {
           const rel = path.relative(root, filePath).split(path.sep).join('/');
           if (rel === 'index.html') reply.header('cache-control', 'no-cache');
