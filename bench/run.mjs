@@ -6,7 +6,7 @@
 //   npm run bench -- --quick           shorter runs (2 s per load cell, 20,000 reads for memory)
 //   npm run bench -- --no-build        reuse build/bench/ from the previous run
 //   npm run bench -- --label="after X" a note stored in the JSON
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProxy, buildWeb } from './lib/build.mjs';
@@ -37,6 +37,20 @@ const only = option('only')?.split(',') ?? SECTIONS;
 for (const s of only)
   if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}" (use ${SECTIONS.join(',')})`);
 const quick = flag('quick');
+
+// What the chosen sections need from Debian (a clean clone's README install does not bring these).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missing = [];
+if (only.includes('proxy') && !existsSync('/usr/sbin/nginx'))
+  missing.push('nginx (/usr/sbin/nginx) for section 1');
+if ((only.includes('page') || only.includes('large')) && !existsSync(CHROMIUM))
+  missing.push(`chromium (${CHROMIUM}) for sections 2 and 3`);
+if (missing.length > 0) {
+  console.error(
+    `bench: missing ${missing.join(' and ')}.\nInstall with: apt-get update && apt-get install -y nginx chromium\n(or choose sections with --only=…)`,
+  );
+  process.exit(2);
+}
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
