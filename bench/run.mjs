@@ -175,6 +175,8 @@ async function main() {
     await stopAll();
   }
   result.finishedAt = new Date().toISOString();
+  // Other work on the machine skews every timing: say how busy it was at the start and at the end.
+  result.machine.loadavgAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
   const table = renderTable(result);
   mkdirSync('bench/results', { recursive: true });
   const file = path.join('bench/results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
