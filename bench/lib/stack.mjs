@@ -53,6 +53,8 @@ export async function startEmulator({ port = PORTS.emulator, seed = 'large', dir
   return { handle, url: `http://${HOST}:${port}`, port };
 }
 
+let proxyStarts = 0;
+
 export const BENCH_USER = 'bench';
 export const BENCH_PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
 
@@ -61,7 +63,8 @@ export const BENCH_PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
  * admin made by the users CLI (as an operator would), LOG_LEVEL=info access log to a file.
  */
 export async function startProxy({ port = PORTS.proxy, upstreamUrl, dir, extraEnv = {}, nodeArgs = [] }) {
-  const dataDir = path.join(dir, `proxy-data-${port}`);
+  // A fresh database for every start (the same port may be used by two sections).
+  const dataDir = path.join(dir, `proxy-data-${port}-${++proxyStarts}`);
   mkdirSync(dataDir, { recursive: true });
   const env = {
     PORT: String(port),
