@@ -3,8 +3,10 @@
 // closing line "N passed, N failed" summing all suites (static checks count one each).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const OUT = '.ci/out';
+// Absolute: Playwright resolves a relative JSON output path against the config file's folder.
+const OUT = resolve('.ci/out');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const results = [];

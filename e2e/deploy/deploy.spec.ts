@@ -281,8 +281,9 @@ for (const topo of TOPOLOGIES) {
       await m.gotoLog('?range=30d&dir=outbound');
       await m.waitForLogLoaded();
       await m.theirNumberFilter.fill('(312) 555-0177');
-      await expect(page.getByRole('button', { name: `Open message ${id}` })).toBeVisible();
       await expect(m.rows.filter({ hasText: text })).toHaveCount(1);
+      await m.rows.filter({ hasText: text }).click();
+      await expect(page.getByText(id).first()).toBeVisible();
 
       // Exactly one route change and one send reached Flowroute (the emulator).
       const after = await emulatorStats(request, topo);

@@ -4,6 +4,9 @@
 import {
   createTheme,
   darken,
+  Drawer,
+  Modal,
+  Notification,
   localStorageColorSchemeManager,
   type CSSVariablesResolver,
 } from '@mantine/core';
@@ -14,6 +17,12 @@ export const theme = createTheme({
   defaultRadius: 'sm',
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
   headings: { fontWeight: '650' },
+  components: {
+    // Close buttons of toasts, dialogs and drawers get a name for screen readers unless one is given.
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } }),
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } }),
+  },
 });
 
 /** Colors whose shade 9 is still too light for small text on a pale background. */
