@@ -93,7 +93,8 @@ test('the build has content-hashed asset names (both builds)', () => {
   for (const dist of [DIST, DIST_CROSS]) {
     const assets = readdirSync(path.join(dist, 'assets'));
     expect(assets.length).toBeGreaterThan(5);
-    for (const name of assets) expect(name, `${dist}/assets/${name}`).toMatch(/-[A-Za-z0-9_-]{8}\.(js|css)$/);
+    for (const name of assets)
+      expect(name, `${dist}/assets/${name}`).toMatch(/-[A-Za-z0-9_-]{8}\.(js|css)(\.(br|gz))?$/);
     const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
   }
