@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { BENCH_PASSWORD, BENCH_USER } from './lib/stack.mjs';
 
-const LAUNCH = {
+export const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
   args: [
@@ -63,7 +63,7 @@ async function newSignedInPage(browser, proxyUrl) {
 }
 
 /** One cold load (fresh context = empty cache) of `path` with CPU throttling; JS bytes as transferred and gzipped. */
-async function coldLoad(browser, proxyUrl, path, { throttle }) {
+export async function coldLoad(browser, proxyUrl, path, { throttle }) {
   const { context, page, errors } = await newSignedInPage(browser, proxyUrl);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');

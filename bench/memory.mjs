@@ -1,5 +1,5 @@
 // Section 4: RSS of a fresh proxy process (from /proc/<pid>/status, no forced GC, nothing injected) at the start,
-// after 50,000 and after 100,000 signed-in reads (the two bench reads alternating, 16 connections).
+// and after every quarter of 100,000 signed-in reads (the two bench reads alternating, 16 connections).
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { rssKb } from './lib/procs.mjs';
@@ -37,7 +37,8 @@ export async function runMemory({ proxyUrl, pid, cookie, numberId, total = 100_0
   let non2xx = 0;
   let errors = 0;
   const started = Date.now();
-  for (const target of [half, total]) {
+  const checkpoints = [total / 4, half, (total * 3) / 4, total].map(Math.round);
+  for (const target of checkpoints) {
     const r = await blast({ url: proxyUrl, headers, requests, connections: 16, amount: target - done });
     done = target;
     non2xx += r.non2xx;
@@ -46,8 +47,8 @@ export async function runMemory({ proxyUrl, pid, cookie, numberId, total = 100_0
     samples.push({ requests: done, rssKb: rss });
     log(`  RSS after ${done.toLocaleString('en-US')} reads: ${(rss / 1024).toFixed(1)} MB`);
   }
-  const at50 = samples[1].rssKb;
-  const at100 = samples[2].rssKb;
+  const at50 = samples.find((x) => x.requests === half).rssKb;
+  const at100 = samples[samples.length - 1].rssKb;
   const growthKb = at100 - at50;
   return {
     samples,

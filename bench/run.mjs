@@ -6,6 +6,7 @@
 //   npm run bench -- --quick           shorter runs (2 s per load cell, 20,000 reads for memory)
 //   npm run bench -- --no-build        reuse build/bench/ from the previous run
 //   npm run bench -- --label="after X" a note stored in the JSON
+//   npm run bench -- --only=memory --memory-reads=200000   a longer memory run
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,7 +155,7 @@ async function main() {
           pid: proxy.handle.pid,
           cookie,
           numberId: list.data[0].id,
-          total: quick ? 20_000 : 100_000,
+          total: Number(option('memory-reads') ?? (quick ? 20_000 : 100_000)),
           log,
         });
         await proxy.handle.stop();

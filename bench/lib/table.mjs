@@ -148,7 +148,7 @@ export function renderTable(result) {
   if (mem) {
     add(
       '4',
-      `proxy RSS MB at 0 / 50k / ${fmt(mem.requests / 1000)}k reads`,
+      `proxy RSS MB at ${mem.samples.map((x) => `${fmt(x.requests / 1000)}k`).join(' / ')} reads`,
       '',
       mem.samples.map((s) => fmt(s.rssKb / 1024, 1)).join(' / '),
       '',
@@ -158,7 +158,7 @@ export function renderTable(result) {
     );
     add(
       '4',
-      'proxy RSS growth 50k → 100k reads',
+      `proxy RSS growth ${fmt(mem.requests / 2000)}k → ${fmt(mem.requests / 1000)}k reads`,
       '',
       `${mem.growthMb50kTo100k >= 0 ? '+' : ''}${fmt(mem.growthMb50kTo100k, 1)} MB (${fmt(mem.growthPct, 1)}%)`,
       '',
