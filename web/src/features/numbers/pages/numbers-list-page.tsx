@@ -100,9 +100,12 @@ export function NumbersListPage() {
           }
         />
 
-        {bulkSelection ? (
-          <BulkRouteBar selection={bulkSelection} filters={toBulkFilters(filters)} onClear={clearSelection} />
-        ) : null}
+        {/* Always mounted: with nothing selected it hides itself, but keeps the last run's results and revert. */}
+        <BulkRouteBar
+          selection={bulkSelection ?? { mode: 'some', numbers: [] }}
+          filters={toBulkFilters(filters)}
+          onClear={clearSelection}
+        />
 
         {allState === 'all' && selection.mode === 'some' && morePagesExist ? (
           <Alert variant="light" color="blue" p="xs">
