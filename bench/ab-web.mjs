@@ -116,6 +116,7 @@ async function main() {
       `${JSON.stringify({ variants: VARIANTS, rounds, results, table: lines.join('\n') }, null, 2)}\n`,
     );
     log(`ab-web: wrote ${file}`);
+    rmSync(dir, { recursive: true, force: true });
   } finally {
     await stopAll();
   }

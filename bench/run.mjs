@@ -7,7 +7,7 @@
 //   npm run bench -- --no-build        reuse build/bench/ from the previous run
 //   npm run bench -- --label="after X" a note stored in the JSON
 //   npm run bench -- --only=memory --memory-reads=200000   a longer memory run
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProxy, buildWeb } from './lib/build.mjs';
@@ -184,10 +184,13 @@ async function main() {
   writeFileSync(file, `${JSON.stringify({ ...result, table }, null, 2)}\n`);
   process.stdout.write(`${table}\n`);
   log(`bench: wrote ${file}`);
+  // The databases and logs of a successful run are not kept (a failed run keeps them and says where).
+  rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch(async (err) => {
   await stopAll();
   console.error(err?.stack ?? err);
+  console.error('bench: logs and databases of this run are kept in /tmp/flowroute-bench-run-*');
   process.exit(1);
 });
