@@ -92,7 +92,9 @@ test.describe('account numbers', () => {
     await expect(detail.heading(formatted)).toBeVisible();
     const attributes = detail.section('Attributes');
     await expect(attributes.getByText(`+${digits}`)).toBeVisible();
-    await expect(detail.section('Inbound voice routes').getByText('Primary route')).toBeVisible();
+    await expect(
+      detail.section('Voice routing').getByRole('table', { name: 'Current routes' }),
+    ).toBeVisible();
     await expect(detail.section('Route details (included by Flowroute)')).toBeVisible();
     await expect(detail.section(/Recent messages/)).toBeVisible();
 

@@ -120,12 +120,10 @@ function NumberDetailView({ number }: { number: string }) {
         <Stack gap="lg">
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
             <Attributes detail={detail.data} />
-            <Stack gap="lg">
-              <Routing detail={detail.data} />
-              <ErrorBoundary title="The routing panel failed">
-                <NumberRoutingPanel number={number} />
-              </ErrorBoundary>
-            </Stack>
+            {/* Current primary/failover and changing them; the linked route objects are listed below. */}
+            <ErrorBoundary title="The routing panel failed">
+              <NumberRoutingPanel number={number} />
+            </ErrorBoundary>
           </SimpleGrid>
           <IncludedRoutes detail={detail.data} />
           <RecentMessages number={number} />
@@ -250,73 +248,6 @@ function routeHref(route: Route | null, id: string) {
   if (route) params.set('type', route.attributes.route_type);
   params.set('route', id);
   return `/routes?${params.toString()}`;
-}
-
-function RouteSummary({
-  label,
-  slot,
-  detail,
-}: {
-  label: string;
-  slot: 'primary_route' | 'failover_route';
-  detail: NumberDetail;
-}) {
-  const { id, route } = routeOf(detail, slot);
-  return (
-    <Stack gap={4}>
-      <Text size="sm" c="dimmed" fw={500}>
-        {label}
-      </Text>
-      {id === null ? (
-        <Text size="sm">
-          None{' '}
-          {slot === 'failover_route' ? (
-            <Text span size="sm" c="dimmed">
-              — calls fail if the primary route does not answer
-            </Text>
-          ) : null}
-        </Text>
-      ) : (
-        <Group gap="xs" wrap="wrap">
-          <Anchor component={Link} to={routeHref(route, id)} fw={600}>
-            {route?.attributes.alias?.trim() || `Route ${id}`}
-          </Anchor>
-          {route ? (
-            <Badge
-              size="sm"
-              variant="light"
-              color={route.attributes.route_type === 'sip-reg' ? 'gray' : 'blue'}
-            >
-              {route.attributes.route_type}
-            </Badge>
-          ) : null}
-          {route?.attributes.value ? (
-            <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-              {route.attributes.route_type === 'number'
-                ? formatNanp(route.attributes.value)
-                : route.attributes.value}
-            </Text>
-          ) : null}
-          {route?.attributes.route_type === 'sip-reg' ? (
-            <Text size="xs" c="dimmed">
-              Flowroute&apos;s default: calls go to devices registered with the account&apos;s SIP credentials
-            </Text>
-          ) : null}
-        </Group>
-      )}
-    </Stack>
-  );
-}
-
-function Routing({ detail }: { detail: NumberDetail }) {
-  return (
-    <Section title="Inbound voice routes">
-      <Stack gap="md">
-        <RouteSummary label="Primary route" slot="primary_route" detail={detail} />
-        <RouteSummary label="Failover route" slot="failover_route" detail={detail} />
-      </Stack>
-    </Section>
-  );
 }
 
 function IncludedRoutes({ detail }: { detail: NumberDetail }) {
