@@ -60,6 +60,7 @@ function VolumeChart({ rows, startMs, endMs }: { rows: readonly LogRow[]; startM
         withDots={days.length <= 14}
         connectNulls={false}
         tooltipAnimationDuration={100}
+        role="figure"
         aria-label="Chart of messages per day, inbound and outbound, with delivery rate"
         series={[
           { name: 'Inbound', color: 'grape.5', type: 'bar' },
