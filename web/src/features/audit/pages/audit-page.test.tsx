@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditRecord } from '../api/audit-queries';
-import { json, renderRoutes, stubFetch } from '../test-utils';
+import { json, renderRoutes, stubFetch } from '@/test-utils';
 import { AuditPage } from './audit-page';
 
 let restore: (() => void) | null = null;

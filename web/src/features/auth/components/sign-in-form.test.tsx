@@ -2,7 +2,7 @@ import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authQueries } from '../api/auth-queries';
-import { json, newTestQueryClient, renderUi, stubFetch } from '../test-utils';
+import { json, newTestQueryClient, renderUi, stubFetch } from '@/test-utils';
 import { formatCountdown, SignInForm, validateSignIn } from './sign-in-form';
 
 let restore: (() => void) | null = null;

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { json, renderRoutes, stubFetch } from '../test-utils';
+import { json, renderRoutes, stubFetch } from '@/test-utils';
 import { SignInPage } from './sign-in-page';
 
 let restore: (() => void) | null = null;

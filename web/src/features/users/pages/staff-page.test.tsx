@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { json, renderRoutes, stubFetch } from '../test-utils';
+import { json, renderRoutes, stubFetch } from '@/test-utils';
 import { StaffPage } from './staff-page';
 
 const routes = [{ path: '/admin/staff', element: <StaffPage /> }];

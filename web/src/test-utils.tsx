@@ -1,4 +1,4 @@
-// Test harness for this feature's components: Mantine (no transitions/portals), a fresh QueryClient, a router.
+// Shared component-test harness: Mantine (no transitions/portals), a fresh QueryClient, a memory router, fetch stubs.
 import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
