@@ -62,6 +62,17 @@ export async function signIn(page: Page, username: string, password: string): Pr
 
 /** Fails on serious or critical accessibility violations of the current screen. */
 export async function expectAccessible(page: Page): Promise<void> {
+  // Let finite transitions (dialogs fading in) end first: mid-fade colours are not the real contrast.
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual(
