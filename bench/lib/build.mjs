@@ -5,7 +5,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build as esbuild } from 'esbuild';
 
-export const BUILD_DIR = path.resolve('build/bench');
+/** BENCH_BUILD_DIR (default build/bench) lets two runs build side by side; it must stay inside the repo. */
+export const BUILD_DIR = path.resolve(process.env.BENCH_BUILD_DIR ?? 'build/bench');
 export const PROXY_DIR = path.join(BUILD_DIR, 'proxy');
 export const DIST_DIR = path.join(BUILD_DIR, 'dist');
 

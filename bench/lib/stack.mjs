@@ -9,15 +9,17 @@ import { PROXY_DIR, DIST_DIR } from './build.mjs';
 import { run, start, waitForHttp } from './procs.mjs';
 
 export const HOST = '127.0.0.1';
+/** BENCH_PORT_BASE (default 9900) moves every port, so two sections can run side by side on one machine. */
+const BASE = Number(process.env.BENCH_PORT_BASE ?? 9900);
 export const PORTS = {
-  emulator: 9901,
-  proxy: 9902,
-  nginx: 9903,
+  emulator: BASE + 1,
+  proxy: BASE + 2,
+  nginx: BASE + 3,
   /** A second, fresh proxy for the memory run. */
-  proxyMemory: 9904,
+  proxyMemory: BASE + 4,
   /** Emulator + proxy for the browser runs with the default seed (page load). */
-  emulatorSmall: 9911,
-  proxySmall: 9912,
+  emulatorSmall: BASE + 11,
+  proxySmall: BASE + 12,
 };
 
 /** Per-user read limit given to the proxy under test: high enough that the bench measures throughput, not the limiter. */
