@@ -1,4 +1,4 @@
-// R-2 retries (reads once, mutations never), R-3 circuit breaker (fast 503, /readyz, half-open probe), R-4 cap on
+// R-2 retries (reads once, mutations never), R-3 circuit breaker (fast 503, reported by /readyz, half-open probe), R-4 cap on
 // requests in flight with a bounded queue (503 overloaded), against a scripted stub upstream.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bulkhead, CircuitBreaker, RetryBudget } from '../src/plugins/upstream-policy';
@@ -175,7 +175,7 @@ describe('through the proxy', () => {
     expect(stub.requests).toHaveLength(1);
   });
 
-  it('opens after 5 failures: fast 503 upstream_unavailable with Retry-After, nothing sent, /readyz false; a probe closes it', async () => {
+  it('opens after 5 failures: fast 503 upstream_unavailable with Retry-After, nothing sent, /readyz reports it (still ready); a probe closes it', async () => {
     let healthy = false;
     stub = await startStub((_req, res) =>
       healthy ? json(res, 200, { data: [] }) : json(res, 500, { errors: [{ detail: 'down' }] }),
@@ -204,15 +204,19 @@ describe('through the proxy', () => {
     expect(buy.statusCode).toBe(503);
     expect(buy.headers['x-proxy-error']).toBe('upstream_unavailable');
     expect(stub.requests).toHaveLength(5); // nothing sent while open
+    // Readiness reports the open breaker but stays 200: a Flowroute outage is no reason to leave the pool.
     const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toEqual({ status: 'not_ready', reasons: ['circuit_open'] });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', upstream: { circuit: 'open' } });
     // The same key is free again (nothing reached Flowroute).
     healthy = true;
     await new Promise((r) => setTimeout(r, 450));
     const probe = await t.app.inject({ method: 'GET', url: '/api/v2/numbers', headers: as('viewer') });
     expect(probe.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
+      status: 'ready',
+      upstream: { circuit: 'closed' },
+    });
     const again = await t.app.inject({
       method: 'POST',
       url: '/api/v2/numbers/12065550100',

@@ -495,8 +495,8 @@ export default fp(
       );
     const forwarder = new FlowrouteForwarder(upstream, opts.config);
     app.decorate('flowroute', forwarder);
-    // an open breaker makes the instance not ready (the state comes from real traffic, never a probe call).
-    app.readiness?.checks.push(() => (forwarder.breaker.current === 'open' ? 'circuit_open' : null));
+    // R-8: /readyz reports the breaker (from real traffic, never a probe call) without failing readiness (health.ts).
+    app.readiness?.reports.set('upstream', () => ({ circuit: forwarder.breaker.current }));
     app.addHook('onClose', async () => forwarder.close());
   },
   { name: 'flowroute-forwarder' },
