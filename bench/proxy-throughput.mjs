@@ -1,10 +1,12 @@
 // Section 1: the same two reads against (a) the emulator directly with Basic auth, (b) our proxy with a session
-// cookie (sessions, CSRF check, per-user rate limit, access log all on), (c) nginx adding the Basic auth header.
+// cookie (sessions, CSRF check, per-user rate limit, access log all on), (c) nginx adding the Basic auth header, and
+// the reference row "bare node" (bench/lib/bare-proxy.mjs: node:http + undici Pool + Basic auth, nothing else) —
+// the floor any Node proxy reaches on this machine.
 import { basicAuth } from './lib/stack.mjs';
 import { measure, round } from './lib/load.mjs';
 
 /**
- * @param {{ emulatorUrl: string, proxyUrl: string, nginxUrl: string, cookie: string, pgids: {emulator: number, proxy: number, nginx: number} }} targets
+ * @param {{ emulatorUrl: string, proxyUrl: string, nginxUrl: string, bareUrl: string, cookie: string, pgids: {emulator: number, proxy: number, nginx: number, bare: number} }} targets
  * @param {{ connections: number[], durationS: number, warmupS: number, log: (s: string) => void }} opts
  */
 export async function runProxyThroughput(targets, opts) {
@@ -33,6 +35,7 @@ export async function runProxyThroughput(targets, opts) {
       headers: { cookie: targets.cookie, 'x-csrf': '1', origin: targets.proxyUrl },
       pgid: targets.pgids.proxy,
     },
+    { server: 'bare', base: targets.bareUrl, prefix: '', headers: {}, pgid: targets.pgids.bare },
     { server: 'nginx', base: targets.nginxUrl, prefix: '', headers: {}, pgid: targets.pgids.nginx },
   ];
 
@@ -40,7 +43,7 @@ export async function runProxyThroughput(targets, opts) {
   for (const { read, path } of reads) {
     for (const connections of opts.connections) {
       const byServer = {};
-      // Side by side in time: the three servers for one (read, connections) cell run back to back.
+      // Side by side in time: the four servers for one (read, connections) cell run back to back.
       for (const s of servers) {
         const r = await measure({
           url: `${s.base}${s.prefix}${path}`,
@@ -62,10 +65,14 @@ export async function runProxyThroughput(targets, opts) {
         ...byServer,
         oursOverNginx: round(byServer.ours.rps / byServer.nginx.rps),
         oursOverDirect: round(byServer.ours.rps / byServer.direct.rps),
+        oursOverBare: round(byServer.ours.rps / byServer.bare.rps),
+        bareOverNginx: round(byServer.bare.rps / byServer.nginx.rps),
+        oursCpuOverBare: round(byServer.ours.cpuUsPerReq / byServer.bare.cpuUsPerReq),
         oursCpuOverNginx: round(byServer.ours.cpuUsPerReq / byServer.nginx.cpuUsPerReq),
         addedP50: round(byServer.ours.p50 - byServer.direct.p50),
         addedP99: round(byServer.ours.p99 - byServer.direct.p99),
         nginxAddedP99: round(byServer.nginx.p99 - byServer.direct.p99),
+        bareAddedP99: round(byServer.bare.p99 - byServer.direct.p99),
       });
     }
   }
@@ -81,5 +88,7 @@ export function proxyGoals(rows) {
       throughput: { value: r.oursOverNginx, goal: '≥ 0.7× nginx', met: r.oursOverNginx >= 0.7 },
       addedP99: { value: r.addedP99, goal: '≤ 2 ms', met: r.addedP99 <= 2 },
       clean: r.ours.errors === 0 && r.ours.non2xx === 0,
+      /** The floor: what a bare Node proxy (no checks at all) reaches in the same cell. */
+      bare: { overNginx: r.bareOverNginx, addedP99: r.bareAddedP99, reachesGoal: r.bareOverNginx >= 0.7 },
     }));
 }

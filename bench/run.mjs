@@ -10,12 +10,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildProxy, buildWeb } from './lib/build.mjs';
+import { BUILD_DIR, buildProxy, buildWeb } from './lib/build.mjs';
 import { stopAll, stopChildrenOnExit } from './lib/procs.mjs';
 import {
   BENCH_READ_LIMIT,
   PORTS,
   signIn,
+  startBareProxy,
   startEmulator,
   startNginx,
   startProxy,
@@ -101,7 +102,9 @@ async function main() {
   );
   try {
     if (!flag('no-build')) {
-      log('bench: building the proxy and the SPA into build/bench/ …');
+      log(
+        `bench: building the proxy${only.includes('page') || only.includes('large') ? ' and the SPA' : ''} into ${path.relative(process.cwd(), BUILD_DIR)}/ …`,
+      );
       await buildProxy();
       if (only.includes('page') || only.includes('large')) await buildWeb();
     }
@@ -113,9 +116,10 @@ async function main() {
 
       if (only.includes('proxy')) {
         log(
-          `bench: starting our proxy (live mode → emulator) on ${PORTS.proxy} and nginx on ${PORTS.nginx} …`,
+          `bench: starting our proxy (live mode → emulator) on ${PORTS.proxy}, the bare Node proxy on ${PORTS.bare} and nginx on ${PORTS.nginx} …`,
         );
         const proxy = await startProxy({ upstreamUrl: emulator.url, dir });
+        const bare = await startBareProxy({ upstreamUrl: emulator.url, dir });
         const nginx = await startNginx({ dir });
         const cookie = await signIn(proxy.url);
         log('bench: 1. proxy throughput and added latency');
@@ -125,13 +129,20 @@ async function main() {
             emulatorUrl: emulator.url,
             proxyUrl: proxy.url,
             nginxUrl: nginx.url,
+            bareUrl: bare.url,
             cookie,
-            pgids: { emulator: emulator.handle.pid, proxy: proxy.handle.pid, nginx: nginx.handle.pid },
+            pgids: {
+              emulator: emulator.handle.pid,
+              proxy: proxy.handle.pid,
+              nginx: nginx.handle.pid,
+              bare: bare.handle.pid,
+            },
           },
           { connections: s.connections, durationS: s.loadDurationS, warmupS: s.warmupS, log },
         );
         result.sections.proxy = { ...proxyRun, goals: proxyGoals(proxyRun.rows) };
         await nginx.handle.stop();
+        await bare.handle.stop();
         await proxy.handle.stop();
       }
 

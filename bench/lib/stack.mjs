@@ -15,6 +15,8 @@ export const PORTS = {
   emulator: BASE + 1,
   proxy: BASE + 2,
   nginx: BASE + 3,
+  /** The reference "bare node" proxy (bench/lib/bare-proxy.mjs). */
+  bare: BASE + 5,
   /** A second, fresh proxy for the memory run. */
   proxyMemory: BASE + 4,
   /** Emulator + proxy for the browser runs with the default seed (page load). */
@@ -111,6 +113,27 @@ export async function signIn(proxyUrl, username = BENCH_USER, password = BENCH_P
   const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-session='));
   if (!setCookie) throw new Error('sign-in answered 200 but set no session cookie');
   return setCookie.split(';')[0];
+}
+
+/** The "bare node" reference proxy in front of the emulator (node:http + undici Pool + Basic auth, nothing else). */
+export async function startBareProxy({ port = PORTS.bare, upstreamUrl, dir }) {
+  const handle = start(
+    `bare-node:${port}`,
+    process.execPath,
+    [path.join(path.dirname(new URL(import.meta.url).pathname), 'bare-proxy.mjs')],
+    {
+      env: {
+        BARE_PORT: String(port),
+        BARE_HOST: HOST,
+        BARE_UPSTREAM: upstreamUrl,
+        BARE_AUTHORIZATION: basicAuth(),
+      },
+      logFile: path.join(dir, `bare-node-${port}.log`),
+    },
+  );
+  const url = `http://${HOST}:${port}`;
+  await waitForHttp(`${url}/v2/numbers?limit=1`, { handle, timeoutMs: 20_000 });
+  return { handle, url, port };
 }
 
 /** Debian's nginx in front of the emulator, adding the Basic auth header; generated config in `dir`. */

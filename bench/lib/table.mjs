@@ -4,12 +4,17 @@ const fmt = (n, d = 0) =>
   n === null || n === undefined || Number.isNaN(n)
     ? '–'
     : Number(n).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+/** A difference with its sign: +1.20 / −0.46. */
+const signed = (n, d = 2) =>
+  n === null || n === undefined || Number.isNaN(n) ? '–' : `${n < 0 ? '−' : '+'}${fmt(Math.abs(n), d)}`;
 const ok = (met) => (met === undefined || met === null ? '' : met ? 'yes' : '**NO**');
 
 export function renderTable(result) {
   const rows = [];
-  const add = (section, measure, direct, ours, nginx, ratio, goal, met) =>
-    rows.push([section, measure, direct, ours, nginx, ratio, goal, ok(met)]);
+  // `bare` and `vsBare` are the reference "bare node" proxy (section 1 only; empty elsewhere).
+  const add = (section, measure, direct, ours, nginx, ratio, goal, met, bare = '', vsBare = '') =>
+    rows.push([section, measure, direct, ours, bare, nginx, ratio, vsBare, goal, ok(met)]);
+  const has = (x) => x !== undefined && x !== null;
 
   const proxy = result.sections.proxy;
   if (proxy) {
@@ -25,6 +30,8 @@ export function renderTable(result) {
         `${fmt(r.oursOverNginx, 2)}×`,
         at16 ? '≥ 0.70× nginx' : '',
         at16 ? r.oursOverNginx >= 0.7 : null,
+        has(r.bare) ? `${fmt(r.bare.rps)} (${fmt(r.bareOverNginx, 2)}× nginx)` : '',
+        has(r.bare) ? `${fmt(r.oursOverBare, 2)}×` : '',
       );
       add(
         '1',
@@ -32,9 +39,11 @@ export function renderTable(result) {
         `${fmt(r.direct.p50, 2)} / ${fmt(r.direct.p99, 2)}`,
         `${fmt(r.ours.p50, 2)} / ${fmt(r.ours.p99, 2)}`,
         `${fmt(r.nginx.p50, 2)} / ${fmt(r.nginx.p99, 2)}`,
-        `+${fmt(r.addedP99, 2)} ms p99`,
+        `${signed(r.addedP99)} ms p99`,
         at16 ? '≤ +2 ms p99 over direct' : '',
         at16 ? r.addedP99 <= 2 : null,
+        has(r.bare) ? `${fmt(r.bare.p50, 2)} / ${fmt(r.bare.p99, 2)}` : '',
+        has(r.bare) ? `bare ${signed(r.bareAddedP99)} ms p99` : '',
       );
       if (r.ours.cpuUsPerReq !== null && r.ours.cpuUsPerReq !== undefined)
         add(
@@ -46,13 +55,23 @@ export function renderTable(result) {
           `${fmt(r.oursCpuOverNginx, 1)}× nginx's CPU`,
           '',
           null,
+          has(r.bare) ? fmt(r.bare.cpuUsPerReq) : '',
+          has(r.bare) ? `${fmt(r.oursCpuOverBare, 1)}× bare's CPU` : '',
         );
       const errs = (x) => `${fmt(x.errors)} / ${fmt(x.non2xx)}`;
-      if (
-        r.direct.errors + r.direct.non2xx + r.ours.errors + r.ours.non2xx + r.nginx.errors + r.nginx.non2xx >
-        0
-      )
-        add('1', `${label} errors / non-2xx`, errs(r.direct), errs(r.ours), errs(r.nginx), '', '0', false);
+      const all = [r.direct, r.ours, r.nginx, ...(has(r.bare) ? [r.bare] : [])];
+      if (all.some((x) => x.errors + x.non2xx > 0))
+        add(
+          '1',
+          `${label} errors / non-2xx`,
+          errs(r.direct),
+          errs(r.ours),
+          errs(r.nginx),
+          '',
+          '0',
+          false,
+          has(r.bare) ? errs(r.bare) : '',
+        );
     }
   }
 
@@ -179,7 +198,18 @@ export function renderTable(result) {
       );
   }
 
-  const header = ['#', 'measure', 'direct', 'ours', 'nginx', 'ours vs', 'goal', 'met'];
+  const header = [
+    '#',
+    'measure',
+    'direct',
+    'ours',
+    'bare node',
+    'nginx',
+    'ours vs nginx',
+    'ours / bare',
+    'goal',
+    'met',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   const m = result.machine;
