@@ -1,6 +1,7 @@
-// The virtualized MDR table: only the rows in view are in the DOM, so 100,000 rows scroll smoothly.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef } from 'react';
+// The virtualized MDR log: only the rows in view are in the DOM, so 100,000 rows scroll smoothly.
+// A table on wide screens; `MessagesList` (messages-list.tsx) is the same log as two-line cards for phones.
+import { memo, useMemo } from 'react';
+import { Pill, tableClasses as t, VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { formatNanodollars, formatNanp } from '@/lib/format';
 import { statusColor } from '../model/dlr';
 import type { LogRow } from '../model/rows';
@@ -8,127 +9,16 @@ import { segmentsOf } from '../model/rows';
 import { formatLocalDateTime, formatUtcShort } from '../model/time-format';
 import classes from './messages-table.module.css';
 
-const ROW_HEIGHT = 41;
+type Tone = 'gray' | 'teal' | 'blue' | 'red';
 
-export const MessagesTable = memo(function MessagesTable({
-  rows,
-  selectedId,
-  onSelect,
-  height,
-}: {
-  rows: readonly LogRow[];
-  selectedId: string | null;
-  onSelect: (id: string) => void;
-  height: number | string;
-}) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (i) => rows[i]?.id ?? i,
-  });
-  // Bring a row selected from the URL into view once it is loaded.
-  const selectedIndex = selectedId ? rows.findIndex((r) => r.id === selectedId) : -1;
-  const scrolledTo = useRef<string | null>(null);
-  useEffect(() => {
-    if (selectedIndex >= 0 && selectedId && scrolledTo.current !== selectedId) {
-      scrolledTo.current = selectedId;
-      virtualizer.scrollToIndex(selectedIndex, { align: 'center' });
-    }
-  }, [selectedIndex, selectedId, virtualizer]);
-
-  const items = virtualizer.getVirtualItems();
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = items.length > 0 ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
-
-  return (
-    <div
-      ref={scrollRef}
-      className={classes.scroll}
-      style={{ height }}
-      data-testid="messages-table-scroll"
-      tabIndex={0}
-      aria-label="Messages table, scrollable"
-      role="region"
-    >
-      <table className={classes.table} aria-rowcount={rows.length + 1}>
-        <colgroup>
-          <col style={{ width: 225 }} />
-          <col style={{ width: 80 }} />
-          <col style={{ width: 150 }} />
-          <col style={{ width: 150 }} />
-          <col style={{ width: 130 }} />
-          <col style={{ width: 56 }} />
-          <col />
-          <col style={{ width: 90 }} />
-        </colgroup>
-        <thead>
-          <tr>
-            <th className={classes.th}>Time</th>
-            <th className={classes.th}>Dir.</th>
-            <th className={classes.th}>From</th>
-            <th className={classes.th}>To</th>
-            <th className={classes.th}>Status</th>
-            <th className={classes.th} title="Segments by Flowroute's rule">
-              Seg.
-            </th>
-            <th className={classes.th}>Message</th>
-            <th className={`${classes.th} ${classes.right}`}>USD</th>
-          </tr>
-        </thead>
-        <tbody>
-          {padTop > 0 ? (
-            <tr aria-hidden="true">
-              <td colSpan={8} style={{ height: padTop, padding: 0, border: 0 }} />
-            </tr>
-          ) : null}
-          {items.map((item) => {
-            const row = rows[item.index];
-            return row ? (
-              <MessageRow
-                key={item.key}
-                row={row}
-                index={item.index}
-                selected={row.id === selectedId}
-                onSelect={onSelect}
-              />
-            ) : null;
-          })}
-          {padBottom > 0 ? (
-            <tr aria-hidden="true">
-              <td colSpan={8} style={{ height: padBottom, padding: 0, border: 0 }} />
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
-    </div>
-  );
-});
-
-const MessageRow = memo(function MessageRow({
-  row,
-  index,
-  selected,
-  onSelect,
-}: {
-  row: LogRow;
-  index: number;
-  selected: boolean;
-  onSelect: (id: string) => void;
-}) {
-  const inbound = row.direction === 'inbound';
-  return (
-    <tr
-      className={classes.row}
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      data-testid="message-row"
-      onClick={() => onSelect(row.id)}
-    >
-      <td className={classes.td}>
+function columns(onSelect: (id: string) => void): VirtualColumn<LogRow>[] {
+  return [
+    {
+      id: 'time',
+      label: 'Time',
+      width: 225,
+      card: { line: 2 },
+      cell: (row) => (
         <button
           type="button"
           className={classes.open}
@@ -141,30 +31,90 @@ const MessageRow = memo(function MessageRow({
         >
           <time dateTime={row.timestamp}>{formatLocalDateTime(row.time)}</time>
         </button>
-      </td>
-      <td className={classes.td}>
-        <span className={`${classes.pill} ${inbound ? classes.in : classes.out}`}>
-          {inbound ? '← in' : 'out →'}
-        </span>
-      </td>
-      <td className={`${classes.td} ${classes.mono}`}>{formatNanp(row.from)}</td>
-      <td className={`${classes.td} ${classes.mono}`}>{formatNanp(row.to)}</td>
-      <td className={classes.td}>
-        <span
-          className={classes.pill}
-          style={{
-            background: `var(--mantine-color-${statusColor(row.status)}-light)`,
-            color: `var(--mantine-color-${statusColor(row.status)}-9)`,
-          }}
-        >
-          {row.status || 'none'}
-        </span>
-      </td>
-      <td className={classes.td}>{row.is_mms ? 'MMS' : segmentsOf(row)}</td>
-      <td className={classes.td} title={row.body}>
-        {row.body || <span className={classes.dimmed}>(no text)</span>}
-      </td>
-      <td className={`${classes.td} ${classes.right}`}>{formatNanodollars(row.amount_nanodollars)}</td>
-    </tr>
+      ),
+    },
+    {
+      id: 'dir',
+      label: 'Dir.',
+      width: 80,
+      card: { line: 1 },
+      cell: (row) =>
+        row.direction === 'inbound' ? <Pill tone="grape">← in</Pill> : <Pill tone="indigo">out →</Pill>,
+    },
+    { id: 'from', label: 'From', width: 150, className: t.mono, cell: (row) => formatNanp(row.from) },
+    { id: 'to', label: 'To', width: 150, className: t.mono, cell: (row) => formatNanp(row.to) },
+    {
+      id: 'theirs',
+      label: 'Their number',
+      cardOnly: true,
+      card: { line: 1, grow: true },
+      cell: (row) => <span className={t.mono}>{formatNanp(row.theirs)}</span>,
+    },
+    {
+      id: 'status',
+      label: 'Status',
+      width: 130,
+      card: { line: 1 },
+      cell: (row) => <Pill tone={statusColor(row.status) as Tone}>{row.status || 'none'}</Pill>,
+    },
+    {
+      id: 'segments',
+      label: 'Seg.',
+      width: 56,
+      headerTitle: "Segments by Flowroute's rule",
+      cell: (row) => (row.is_mms ? 'MMS' : segmentsOf(row)),
+    },
+    {
+      id: 'body',
+      label: 'Message',
+      title: (row) => row.body,
+      card: { line: 2, grow: true },
+      cell: (row) => row.body || <span className={t.dim}>(no text)</span>,
+    },
+    {
+      id: 'usd',
+      label: 'USD',
+      width: 90,
+      className: t.right,
+      cell: (row) => formatNanodollars(row.amount_nanodollars),
+    },
+  ];
+}
+
+const getKey = (row: LogRow) => row.id;
+
+export interface MessagesLogProps {
+  rows: readonly LogRow[];
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  height: number | string;
+}
+
+export function MessagesLog({ layout, ...props }: MessagesLogProps & { layout: 'table' | 'cards' }) {
+  const { rows, selectedId, onSelect, height } = props;
+  // The page passes a stable callback, so the columns (and the memoized rows) stay put while scrolling.
+  const cols = useMemo(() => columns(onSelect), [onSelect]);
+  return (
+    <VirtualTable
+      rows={rows}
+      columns={cols}
+      getKey={getKey}
+      caption="Messages"
+      layout={layout}
+      rowHeight={41}
+      cardHeight={64}
+      height={height}
+      overscan={layout === 'table' ? 12 : 8}
+      isSelected={(row) => row.id === selectedId}
+      selectedAria="aria-selected"
+      onRowClick={(row) => onSelect(row.id)}
+      scrollToKey={selectedId}
+      testId="messages-table-scroll"
+      rowTestId="message-row"
+    />
   );
+}
+
+export const MessagesTable = memo(function MessagesTable(props: MessagesLogProps) {
+  return <MessagesLog layout="table" {...props} />;
 });

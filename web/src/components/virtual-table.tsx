@@ -1,0 +1,580 @@
+// One virtualized list for long tables (numbers, audit, messages): a table with a sticky header on wide screens,
+// one card per row on phones; only the rows in view are in the DOM. Plain elements and CSS only (no Mantine
+// components), because the numbers table is on the first route and must stay small and cheap to render.
+import { useMediaQuery } from '@mantine/hooks';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import {
+  memo,
+  useEffect,
+  useRef,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
+import classes from './virtual-table.module.css';
+
+export interface CellContext {
+  index: number;
+  selected: boolean;
+  /** False while the list scrolls (only with `trackScrolling`): cells can hold off fetching until it stops. */
+  settled: boolean;
+}
+
+export interface VirtualColumn<T> {
+  id: string;
+  /** Header text; also the field's visible label on cards when `card.label` is set. */
+  label: string;
+  /** Column width in px; one column without a width takes the rest (then the table fills its box). */
+  width?: number;
+  /** Keeps the column in place when the table scrolls sideways: its left offset in px. */
+  sticky?: number;
+  /** Makes the header a sort button for this key (see `sort` / `onSort`). */
+  sortKey?: string;
+  /** Shown as a tooltip on the header. */
+  headerTitle?: string;
+  /** Extra class of the cell (and header), e.g. alignment. */
+  className?: string;
+  /** Tooltip of the table cell. */
+  title?: (row: T) => string | undefined;
+  cell: (row: T, ctx: CellContext) => ReactNode;
+  /** Only in the card layout (e.g. "their number" that the table shows as From/To). */
+  cardOnly?: boolean;
+  /**
+   * Where the field goes on a card: line 1 is the card's heading line. Without it the field is left off cards.
+   * `label`: prefix the value with the column label; `grow`: take the line's spare width; `dim`: secondary text.
+   */
+  card?: { line: 1 | 2 | 3; label?: boolean; grow?: boolean; dim?: boolean };
+}
+
+export interface SortState {
+  key: string;
+  dir: 'asc' | 'desc';
+}
+
+export interface VirtualTableProps<T> {
+  rows: readonly T[];
+  columns: readonly VirtualColumn<T>[];
+  getKey: (row: T) => string;
+  /** Names the table (and, with "(scrollable)", its scroll region). */
+  caption: string;
+  rowHeight: number;
+  cardHeight: number;
+  /** Height of the scroll area; it shrinks to fit when the rows are fewer. */
+  height?: CSSProperties['height'];
+  overscan?: number;
+  /** `auto`: cards below 40em (phones), a table above. */
+  layout?: 'auto' | 'table' | 'cards';
+  isSelected?: (row: T) => boolean;
+  /** How a selected row is told to assistive technology when it is the open one rather than a ticked one. */
+  selectedAria?: 'aria-selected' | 'aria-current';
+  /** A mouse click anywhere on the row; keyboard users use the row's own button or link. */
+  onRowClick?: (row: T) => void;
+  /** Selection checkboxes: one per row (ticked = selected) and a select-all in the header. */
+  selection?: {
+    onToggle: (key: string) => void;
+    label: (row: T) => string;
+    allState: 'all' | 'some' | 'none';
+    onToggleAll: () => void;
+    allLabel: string;
+  };
+  sort?: SortState | null;
+  onSort?: (sort: SortState | null) => void;
+  /** What a sort button sorts, for its label: "Sort this page by alias, ascending". */
+  sortScope?: string;
+  /** When this changes (another page, filter or sort), the list scrolls back to its first row. */
+  resetKey?: string;
+  /** Brought into view once its row is loaded (a selection from the URL). */
+  scrollToKey?: string | null;
+  /** Re-render visible rows when scrolling starts and stops, so cells get `settled`. */
+  trackScrolling?: boolean;
+  testId?: string;
+  rowTestId?: string;
+}
+
+const HEADER_HEIGHT = 41;
+const SELECT_WIDTH = 44;
+
+export function VirtualTable<T>(props: VirtualTableProps<T>) {
+  const narrow = useMediaQuery('(max-width: 40em)', undefined, { getInitialValueInEffect: false });
+  const cards = props.layout === 'cards' || (props.layout !== 'table' && narrow);
+  // Each layout has its own virtualizer (row sizes differ): re-mount on a switch.
+  return cards ? <CardList key="cards" {...props} /> : <Table key="table" {...props} />;
+}
+
+function useRows<T>(
+  props: VirtualTableProps<T>,
+  size: number,
+  initialWidth: number,
+): { scrollRef: RefObject<HTMLDivElement | null>; virtualizer: Virtualizer<HTMLDivElement, Element> } {
+  const { rows, getKey, resetKey, scrollToKey, overscan = 8 } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // TanStack Virtual returns functions that the React Compiler must not memoize.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => size,
+    overscan,
+    initialRect: { width: initialWidth, height: 600 },
+    getItemKey: (index) => {
+      const row = rows[index];
+      return row === undefined ? index : getKey(row);
+    },
+  });
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [resetKey]);
+  const scrollIndex = scrollToKey ? rows.findIndex((row) => getKey(row) === scrollToKey) : -1;
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (scrollIndex >= 0 && scrollToKey && scrolledTo.current !== scrollToKey) {
+      scrolledTo.current = scrollToKey;
+      virtualizer.scrollToIndex(scrollIndex, { align: 'center' });
+    }
+  }, [scrollIndex, scrollToKey, virtualizer]);
+  return { scrollRef, virtualizer };
+}
+
+/**
+ * Up/Down from a control in a row moves to the same control in the next/previous row (scrolled into view first,
+ * since that row may not be rendered yet); Tab still walks every control.
+ */
+function useRowKeys(virtualizer: Virtualizer<HTMLDivElement, Element>, count: number) {
+  return (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLElement>('[data-row-index]');
+    if (!row || target === row) return;
+    const controls = [...row.querySelectorAll<HTMLElement>('a[href], button, input')];
+    const slot = controls.indexOf(target);
+    if (slot < 0) return;
+    const next = Number(row.dataset.rowIndex) + (event.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0 || next >= count) return;
+    event.preventDefault();
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    const scroller = row.closest<HTMLElement>('[data-virtual-scroller]');
+    const focus = (tries: number) => {
+      const el = scroller?.querySelector<HTMLElement>(`[data-row-index="${next}"]`);
+      const controlsThere = el ? [...el.querySelectorAll<HTMLElement>('a[href], button, input')] : [];
+      const control = controlsThere[Math.min(slot, controlsThere.length - 1)];
+      if (control) control.focus({ preventScroll: false });
+      else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+    };
+    focus(5);
+  };
+}
+
+function Table<T>(props: VirtualTableProps<T>) {
+  const { rows, columns, caption, rowHeight, height = 'min(70vh, 900px)', selection, trackScrolling } = props;
+  const tableColumns = columns.filter((c) => !c.cardOnly);
+  const fixedWidth =
+    (selection ? SELECT_WIDTH : 0) + tableColumns.reduce((sum, c) => sum + (c.width ?? 0), 0);
+  const fluid = tableColumns.some((c) => c.width === undefined);
+  const { scrollRef, virtualizer } = useRows(props, rowHeight, fixedWidth);
+  const onKeyDown = useRowKeys(virtualizer, rows.length);
+  const items = virtualizer.getVirtualItems();
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom = items.length ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
+  const settled = !trackScrolling || !virtualizer.isScrolling;
+  const span = tableColumns.length + (selection ? 1 : 0);
+
+  return (
+    <div
+      ref={scrollRef}
+      className={classes.scroller}
+      style={{ height, maxHeight: rows.length * rowHeight + HEADER_HEIGHT + 2 }}
+      tabIndex={0}
+      role="region"
+      aria-label={`${caption} (scrollable)`}
+      data-testid={props.testId}
+      data-virtual-scroller=""
+      onKeyDown={onKeyDown}
+    >
+      <table
+        className={classes.table}
+        style={{
+          width: fluid ? '100%' : fixedWidth,
+          minWidth: fluid ? fixedWidth + 200 : undefined,
+          ['--vt-row-height' as string]: `${rowHeight}px`,
+        }}
+        aria-rowcount={rows.length + 1}
+      >
+        <caption className={classes.srOnly}>{caption}</caption>
+        <colgroup>
+          {selection ? <col style={{ width: SELECT_WIDTH }} /> : null}
+          {tableColumns.map((c) => (
+            <col key={c.id} style={c.width === undefined ? undefined : { width: c.width }} />
+          ))}
+        </colgroup>
+        <thead>
+          <tr aria-rowindex={1}>
+            {selection ? (
+              <th scope="col" className={classes.sticky} style={{ left: 0 }}>
+                <SelectAll
+                  state={selection.allState}
+                  onChange={selection.onToggleAll}
+                  label={selection.allLabel}
+                />
+              </th>
+            ) : null}
+            {tableColumns.map((column) => (
+              <HeaderCell key={column.id} column={column} {...props} />
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {paddingTop > 0 ? (
+            <tr aria-hidden="true">
+              <td colSpan={span} className={classes.spacer} style={{ height: paddingTop }} />
+            </tr>
+          ) : null}
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (row === undefined) return null;
+            return (
+              <TableRow
+                key={item.key}
+                row={row}
+                index={item.index}
+                columns={tableColumns}
+                selected={props.isSelected?.(row) ?? false}
+                settled={settled}
+                selectedAria={props.selectedAria}
+                onRowClick={props.onRowClick}
+                onToggle={selection?.onToggle}
+                checkLabel={selection?.label}
+                rowKey={String(item.key)}
+                testId={props.rowTestId}
+              />
+            );
+          })}
+          {paddingBottom > 0 ? (
+            <tr aria-hidden="true">
+              <td colSpan={span} className={classes.spacer} style={{ height: paddingBottom }} />
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HeaderCell<T>({
+  column,
+  sort,
+  onSort,
+  sortScope,
+}: { column: VirtualColumn<T> } & VirtualTableProps<T>) {
+  const active = column.sortKey !== undefined && sort?.key === column.sortKey;
+  return (
+    <th
+      scope="col"
+      className={
+        [column.sticky !== undefined && classes.sticky, column.className].filter(Boolean).join(' ') ||
+        undefined
+      }
+      style={column.sticky !== undefined ? { left: column.sticky } : undefined}
+      title={column.headerTitle}
+      aria-sort={active ? (sort?.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+    >
+      {column.sortKey !== undefined && onSort ? (
+        <SortButton
+          label={column.label}
+          sortKey={column.sortKey}
+          sort={sort ?? null}
+          onSort={onSort}
+          scope={sortScope ?? 'this page'}
+        />
+      ) : (
+        column.label
+      )}
+    </th>
+  );
+}
+
+function SortButton({
+  label,
+  sortKey,
+  sort,
+  onSort,
+  scope,
+}: {
+  label: string;
+  sortKey: string;
+  sort: SortState | null;
+  onSort: (sort: SortState | null) => void;
+  scope: string;
+}) {
+  const active = sort?.key === sortKey;
+  // Ascending, then descending, then back to the server's order.
+  const next: SortState | null = !active
+    ? { key: sortKey, dir: 'asc' }
+    : sort?.dir === 'asc'
+      ? { key: sortKey, dir: 'desc' }
+      : null;
+  const text = `Sort ${scope} by ${label.toLowerCase()}${
+    next ? (next.dir === 'asc' ? ', ascending' : ', descending') : ', back to Flowroute order'
+  }`;
+  return (
+    <button
+      type="button"
+      className={classes.sortButton}
+      onClick={() => onSort(next)}
+      aria-label={text}
+      title={text}
+    >
+      {label}
+      <span aria-hidden="true" className={classes.sortMark} data-active={active || undefined}>
+        {active ? (sort?.dir === 'asc' ? '▲' : '▼') : '↕'}
+      </span>
+    </button>
+  );
+}
+
+function SelectAll({
+  state,
+  onChange,
+  label,
+}: {
+  state: 'all' | 'some' | 'none';
+  onChange: () => void;
+  label: string;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = state === 'some';
+  }, [state]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      className={classes.checkbox}
+      aria-label={label}
+      checked={state === 'all'}
+      onChange={onChange}
+    />
+  );
+}
+
+interface RowProps<T> {
+  row: T;
+  index: number;
+  columns: readonly VirtualColumn<T>[];
+  selected: boolean;
+  settled: boolean;
+  selectedAria?: 'aria-selected' | 'aria-current';
+  onRowClick?: (row: T) => void;
+  onToggle?: (key: string) => void;
+  checkLabel?: (row: T) => string;
+  rowKey: string;
+  testId?: string;
+}
+
+function selectionAttrs(selected: boolean, how: RowProps<unknown>['selectedAria']) {
+  if (how === 'aria-selected') return { 'aria-selected': selected };
+  if (how === 'aria-current') return { 'aria-current': selected ? ('true' as const) : undefined };
+  return {};
+}
+
+/** Memoized: while scrolling only rows that come into view render; the rest keep their DOM untouched. */
+const TableRow = memo(function TableRow<T>({
+  row,
+  index,
+  columns,
+  selected,
+  settled,
+  selectedAria,
+  onRowClick,
+  onToggle,
+  checkLabel,
+  rowKey,
+  testId,
+}: RowProps<T>) {
+  const ctx: CellContext = { index, selected, settled };
+  return (
+    <tr
+      className={classes.row}
+      aria-rowindex={index + 2}
+      data-row-index={index}
+      data-selected={selected || undefined}
+      data-clickable={onRowClick ? '' : undefined}
+      data-testid={testId}
+      onClick={onRowClick ? () => onRowClick(row) : undefined}
+      {...selectionAttrs(selected, selectedAria)}
+    >
+      {onToggle ? (
+        <td className={classes.sticky} style={{ left: 0 }}>
+          <input
+            type="checkbox"
+            className={classes.checkbox}
+            aria-label={checkLabel?.(row)}
+            checked={selected}
+            onChange={() => onToggle(rowKey)}
+            onClick={(event) => event.stopPropagation()}
+          />
+        </td>
+      ) : null}
+      {columns.map((column) => (
+        <td
+          key={column.id}
+          className={
+            [column.sticky !== undefined && classes.sticky, column.className].filter(Boolean).join(' ') ||
+            undefined
+          }
+          style={column.sticky !== undefined ? { left: column.sticky } : undefined}
+          title={column.title?.(row)}
+        >
+          {column.cell(row, ctx)}
+        </td>
+      ))}
+    </tr>
+  );
+}) as <T>(props: RowProps<T>) => ReactNode;
+
+function CardList<T>(props: VirtualTableProps<T>) {
+  const { rows, caption, cardHeight, height = 'min(70vh, 720px)', selection, trackScrolling } = props;
+  const columns = props.columns.filter((c) => c.card);
+  const { scrollRef, virtualizer } = useRows(props, cardHeight, 360);
+  const onKeyDown = useRowKeys(virtualizer, rows.length);
+  const settled = !trackScrolling || !virtualizer.isScrolling;
+  return (
+    <>
+      {selection ? (
+        <label className={classes.cardSelectAll}>
+          <SelectAll state={selection.allState} onChange={selection.onToggleAll} label={selection.allLabel} />
+          <span aria-hidden="true">Select all</span>
+        </label>
+      ) : null}
+      <div
+        ref={scrollRef}
+        className={classes.scroller}
+        style={{ height, maxHeight: rows.length * cardHeight + 2 }}
+        tabIndex={0}
+        role="region"
+        aria-label={`${caption} (scrollable)`}
+        data-testid={props.testId}
+        data-virtual-scroller=""
+        onKeyDown={onKeyDown}
+      >
+        <ul className={classes.cardList} style={{ height: virtualizer.getTotalSize() }} aria-label={caption}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (row === undefined) return null;
+            return (
+              <Card
+                key={item.key}
+                row={row}
+                index={item.index}
+                count={rows.length}
+                start={item.start}
+                height={cardHeight}
+                columns={columns}
+                selected={props.isSelected?.(row) ?? false}
+                settled={settled}
+                selectedAria={props.selectedAria}
+                onRowClick={props.onRowClick}
+                onToggle={selection?.onToggle}
+                checkLabel={selection?.label}
+                rowKey={String(item.key)}
+                testId={props.rowTestId}
+              />
+            );
+          })}
+        </ul>
+      </div>
+    </>
+  );
+}
+
+const Card = memo(function Card<T>({
+  row,
+  index,
+  count,
+  start,
+  height,
+  columns,
+  selected,
+  settled,
+  selectedAria,
+  onRowClick,
+  onToggle,
+  checkLabel,
+  rowKey,
+  testId,
+}: RowProps<T> & { count: number; start: number; height: number }) {
+  const ctx: CellContext = { index, selected, settled };
+  const lines = ([1, 2, 3] as const)
+    .map((line) => columns.filter((c) => c.card?.line === line))
+    .filter((cells) => cells.length > 0);
+  return (
+    <li
+      className={classes.card}
+      style={{ height, transform: `translateY(${start}px)` }}
+      aria-setsize={count}
+      aria-posinset={index + 1}
+      data-row-index={index}
+      data-selected={selected || undefined}
+      data-clickable={onRowClick ? '' : undefined}
+      data-testid={testId}
+      onClick={onRowClick ? () => onRowClick(row) : undefined}
+      // A list item cannot be aria-selected: the open card is the current one.
+      aria-current={selectedAria && selected ? 'true' : undefined}
+    >
+      {lines.map((cells, i) => (
+        <div key={i} className={classes.cardLine}>
+          {i === 0 && onToggle ? (
+            <input
+              type="checkbox"
+              className={classes.checkbox}
+              aria-label={checkLabel?.(row)}
+              checked={selected}
+              onChange={() => onToggle(rowKey)}
+              onClick={(event) => event.stopPropagation()}
+            />
+          ) : null}
+          {cells.map((column) => (
+            <span
+              key={column.id}
+              className={classes.cardField}
+              data-grow={column.card?.grow || undefined}
+              data-dim={column.card?.dim || undefined}
+            >
+              {column.card?.label ? <span className={classes.cardLabel}>{column.label}</span> : null}
+              {column.cell(row, ctx)}
+            </span>
+          ))}
+        </div>
+      ))}
+    </li>
+  );
+}) as <T>(props: RowProps<T> & { count: number; start: number; height: number }) => ReactNode;
+
+/** A small rounded label (status, on/off); tones are Mantine colours, readable in light and dark mode. */
+export function Pill({
+  tone,
+  children,
+  upper,
+}: {
+  tone: 'gray' | 'teal' | 'blue' | 'red' | 'grape' | 'indigo';
+  children: ReactNode;
+  upper?: boolean;
+}) {
+  return (
+    <span className={classes.pill} data-tone={tone} data-upper={upper || undefined}>
+      {children}
+    </span>
+  );
+}
+
+/** "—" (read as "none") or a dimmed word for an empty value. */
+export function Dim({ label = '—' }: { label?: string }) {
+  return (
+    <span className={classes.dim} aria-label={label === '—' ? 'none' : undefined}>
+      {label}
+    </span>
+  );
+}
+
+export const tableClasses = classes;
