@@ -42,9 +42,9 @@ export interface VirtualColumn<T> {
   cardOnly?: boolean;
   /**
    * Where the field goes on a card: line 1 is the card's heading line. Without it the field is left off cards.
-   * `label`: prefix the value with the column label; `grow`: take the line's spare width; `dim`: secondary text.
+   * `label`: prefix the value with the column label (or this shorter one); `grow`: take the line's spare width; `dim`: secondary text.
    */
-  card?: { line: 1 | 2 | 3; label?: boolean; grow?: boolean; dim?: boolean };
+  card?: { line: 1 | 2 | 3; label?: boolean | string; grow?: boolean; dim?: boolean };
 }
 
 export interface SortState {
@@ -538,10 +538,15 @@ const Card = memo(function Card<T>({
             <span
               key={column.id}
               className={classes.cardField}
+              data-field={column.id}
               data-grow={column.card?.grow || undefined}
               data-dim={column.card?.dim || undefined}
             >
-              {column.card?.label ? <span className={classes.cardLabel}>{column.label}</span> : null}
+              {column.card?.label ? (
+                <span className={classes.cardLabel}>
+                  {typeof column.card.label === 'string' ? column.card.label : column.label}
+                </span>
+              ) : null}
               {column.cell(row, ctx)}
             </span>
           ))}

@@ -91,14 +91,14 @@ const COLUMNS: VirtualColumn<NumberResource>[] = [
     id: 'primary',
     label: 'Primary route',
     width: 200,
-    card: { line: 3, label: true, grow: true },
+    card: { line: 3, label: 'Primary', grow: true },
     cell: (row, { settled }) => <RouteCell number={row.id} which="primary_route" enabled={settled} />,
   },
   {
     id: 'failover',
     label: 'Failover route',
     width: 200,
-    card: { line: 3, label: true, grow: true },
+    card: { line: 3, label: 'Failover', grow: true },
     cell: (row, { settled }) => <RouteCell number={row.id} which="failover_route" enabled={settled} />,
   },
 ];
