@@ -10,16 +10,20 @@ export const BUILD_DIR = path.resolve(process.env.BENCH_BUILD_DIR ?? 'build/benc
 export const PROXY_DIR = path.join(BUILD_DIR, 'proxy');
 export const DIST_DIR = path.join(BUILD_DIR, 'dist');
 
-export async function buildProxy() {
-  rmSync(PROXY_DIR, { recursive: true, force: true });
-  mkdirSync(PROXY_DIR, { recursive: true });
+/**
+ * `srcRoot`: where `proxy/` is read from (ab-proxy.mjs builds older commits from an extracted copy inside the repo);
+ * `outDir`: where server.js, emulator.js and users.js go.
+ */
+export async function buildProxy({ srcRoot = '.', outDir = PROXY_DIR } = {}) {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
   await esbuild({
     entryPoints: {
-      server: 'proxy/src/server.ts',
-      emulator: 'proxy/emulator/server.ts',
-      users: 'proxy/src/cli/users.ts',
+      server: path.join(srcRoot, 'proxy/src/server.ts'),
+      emulator: path.join(srcRoot, 'proxy/emulator/server.ts'),
+      users: path.join(srcRoot, 'proxy/src/cli/users.ts'),
     },
-    outdir: PROXY_DIR,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -40,8 +40,8 @@ export function basicAuth() {
   return `Basic ${Buffer.from(`${KEYS.accessKey}:${KEYS.secretKey}`).toString('base64')}`;
 }
 
-export async function startEmulator({ port = PORTS.emulator, seed = 'large', dir }) {
-  const handle = start(`emulator:${port}`, process.execPath, [path.join(PROXY_DIR, 'emulator.js')], {
+export async function startEmulator({ port = PORTS.emulator, seed = 'large', dir, proxyDir = PROXY_DIR }) {
+  const handle = start(`emulator:${port}`, process.execPath, [path.join(proxyDir, 'emulator.js')], {
     env: {
       PORT: String(port),
       HOST,
@@ -66,7 +66,14 @@ export const BENCH_PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
  * Our proxy, live mode, pointed at `upstreamUrl` over loopback http. A fresh embedded database per start with one
  * admin made by the users CLI (as an operator would), LOG_LEVEL=info access log to a file.
  */
-export async function startProxy({ port = PORTS.proxy, upstreamUrl, dir, extraEnv = {}, nodeArgs = [] }) {
+export async function startProxy({
+  port = PORTS.proxy,
+  upstreamUrl,
+  dir,
+  extraEnv = {},
+  nodeArgs = [],
+  proxyDir = PROXY_DIR,
+}) {
   // A fresh database for every start (the same port may be used by two sections).
   const dataDir = path.join(dir, `proxy-data-${port}-${++proxyStarts}`);
   mkdirSync(dataDir, { recursive: true });
@@ -86,13 +93,13 @@ export async function startProxy({ port = PORTS.proxy, upstreamUrl, dir, extraEn
   };
   await run(
     process.execPath,
-    [path.join(PROXY_DIR, 'users.js'), 'add', BENCH_USER, '--role', 'admin', '--password-stdin'],
+    [path.join(proxyDir, 'users.js'), 'add', BENCH_USER, '--role', 'admin', '--password-stdin'],
     {
       env,
       input: `${BENCH_PASSWORD}\n`,
     },
   );
-  const handle = start(`proxy:${port}`, process.execPath, [...nodeArgs, path.join(PROXY_DIR, 'server.js')], {
+  const handle = start(`proxy:${port}`, process.execPath, [...nodeArgs, path.join(proxyDir, 'server.js')], {
     env,
     logFile: path.join(dir, `proxy-${port}.log`),
   });

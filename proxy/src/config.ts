@@ -50,6 +50,12 @@ export const ConfigSchema = z.object({
   /** Extra origins allowed to call the API cross-origin (SPA on another host). Empty = same-origin only. */
   corsOrigins: z.array(z.string()).default([]),
   logLevel: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * LOG_FLUSH_MS: server.ts writes log lines to stdout through a buffer (4 KiB, written off the event loop) flushed at
+   * least this often, at start-up and at shutdown, like nginx's `access_log … buffer= flush=`. 0 = every line written
+   * synchronously as it is logged (nothing is lost even on a hard crash, at more CPU per request).
+   */
+  logFlushMs: z.number().int().min(0).default(1000),
   staticDir: z.string().default('dist'),
   /** Upstream deadlines (R-1). */
   timeouts: z
@@ -364,6 +370,7 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
     trustProxy,
     corsOrigins,
     logLevel: logLevel as Config['logLevel'] | undefined,
+    logFlushMs: intVar(env, 'LOG_FLUSH_MS', 0, 60_000),
     staticDir: present(env, 'STATIC_DIR')?.trim(),
     timeouts,
   };
@@ -395,6 +402,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     staticDir: config.staticDir,
     upstreamMaxInFlight: config.upstreamConnections,
     upstreamQueue: config.upstreamQueue,
+    logFlushMs: config.logFlushMs,
     limits: config.limits,
     breakerOpenMs: config.breaker.openMs,
   };

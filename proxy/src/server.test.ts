@@ -1,5 +1,8 @@
 // server.ts: demo mode embeds the emulator; shutdown drains requests in flight; bad config exits 1 with a message.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { LogCapture, testAuth } from '../test/harness';
@@ -85,4 +88,60 @@ describe('server.ts as a process', () => {
       'Configuration error: FLOWROUTE_ACCESS_KEY is set but FLOWROUTE_SECRET_KEY (or FLOWROUTE_SECRET_KEY_FILE) is not',
     );
   });
+
+  it('buffers log lines (start-up lines at once) and writes every buffered access line on SIGTERM', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'flowroute-logflush-'));
+    // LOG_FLUSH_MS=60000: no periodic flush during the test, so what appears after SIGTERM was flushed by the shutdown.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/src/server.ts'], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        DEMO_PASSWORD: 'log-flush-test-password',
+        FLOWROUTE_ACCESS_KEY: '',
+        FLOWROUTE_SECRET_KEY: '',
+        FLOWROUTE_SECRET_KEY_FILE: '',
+        STATIC_DIR: '/nonexistent',
+        LOG_LEVEL: 'info',
+        LOG_FLUSH_MS: '60000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) {
+            clearInterval(poll);
+            resolve(m[1]!);
+          } else if (Date.now() - started > 30_000) {
+            clearInterval(poll);
+            reject(new Error(`no start-up line within 30 s:\n${out}`));
+          }
+        }, 50);
+      });
+      const requestLines = () =>
+        out.split('\n').filter((l) => l.includes('"msg":"request"') && l.includes('"/auth/config"')).length;
+      for (let i = 0; i < 10; i++) {
+        const res = await request(`${url}/auth/config`);
+        expect(res.statusCode).toBe(200);
+        await res.body.dump();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(requestLines()).toBe(0); // 10 lines (~2.5 KB) are still in the 4 KiB buffer
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(requestLines()).toBe(10);
+      expect(out).toContain('"msg":"stopped"');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
