@@ -8,6 +8,9 @@ import { defineConfig, type Plugin } from 'vite';
 
 const contract = fileURLToPath(new URL('./proxy/flowroute', import.meta.url));
 const webSrc = fileURLToPath(new URL('./web/src', import.meta.url));
+// Every `import … from 'zod'` goes through lib/zod-config.ts, which sets zod's CSP-safe mode before any schema is
+// built. So zod loads with the first screen that uses it, not with the entry (docs/performance.md, section 2).
+const zodWithConfig = fileURLToPath(new URL('./web/src/lib/zod-config.ts', import.meta.url));
 
 /**
  * Writes .br and .gz next to every built asset of 1 KB or more (assets/ only: index.html stays no-cache and
@@ -41,7 +44,13 @@ export default defineConfig({
   root: 'web',
   publicDir: '../public',
   plugins: [react(), precompress()],
-  resolve: { alias: { '@contract': contract, '@': webSrc } },
+  resolve: {
+    alias: [
+      { find: '@contract', replacement: contract },
+      { find: '@', replacement: webSrc },
+      { find: /^zod$/, replacement: zodWithConfig },
+    ],
+  },
   build: { outDir: '../dist', emptyOutDir: true, sourcemap: false },
   server: {
     port: 5173,

@@ -1,5 +1,4 @@
 // Entry point: styles, providers and the router. (No inline scripts anywhere: the CSP forbids them.)
-import './lib/zod-config'; // first: no eval probe under the CSP
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import '@mantine/dates/styles.css';
