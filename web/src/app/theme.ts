@@ -4,9 +4,6 @@
 import {
   createTheme,
   darken,
-  Drawer,
-  Modal,
-  Notification,
   localStorageColorSchemeManager,
   type CSSVariablesResolver,
 } from '@mantine/core';
@@ -19,9 +16,11 @@ export const theme = createTheme({
   headings: { fontWeight: '650' },
   components: {
     // Close buttons of toasts, dialogs and drawers get a name for screen readers unless one is given.
-    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } }),
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
-    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } }),
+    // Plain objects, not `Modal.extend(…)`: importing Modal, Drawer and Notification here would put them (and
+    // their focus trap, scroll lock and transitions) into the first route's JS (docs/performance.md, section 2).
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } },
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } },
   },
 });
 
