@@ -1,7 +1,7 @@
 // /numbers: the account's phone numbers, paged against Flowroute, filtered and selected via the URL.
 import { Alert, Anchor, Button, Group, Loader, NativeSelect, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { nextOffsetFromLink } from '@/components/pager';
@@ -16,9 +16,36 @@ import {
   useNumbersListState,
   type Selection,
 } from '../api/list-state';
-import { BulkRouteBar } from '../components/bulk/bulk-route-bar';
+import type { BulkRouteBar as BulkRouteBarType } from '../components/bulk/bulk-route-bar';
 import { NumberFilters } from '../components/number-filters';
 import { NumbersTable } from '../components/numbers-table';
+
+// The bulk route bar (with its dialog, route picker and results table) is code for people who select rows; it stays
+// out of the first route's JS (docs/performance.md, section 2) and loads when the pointer or focus enters the list,
+// so it is usually there by the first tick of a checkbox.
+type BulkModule = { BulkRouteBar: typeof BulkRouteBarType };
+let bulkModule: Promise<BulkModule> | null = null;
+function loadBulkBar(): Promise<BulkModule> {
+  bulkModule ??= import('../components/bulk/bulk-route-bar').catch((error: unknown) => {
+    bulkModule = null; // offline: a later attempt may succeed
+    throw error;
+  });
+  return bulkModule;
+}
+const prefetchBulkBar = () => void loadBulkBar().catch(() => undefined);
+const BulkRouteBar = lazy(() => loadBulkBar().then((m) => ({ default: m.BulkRouteBar })));
+
+/** bulk-machine.ts STORAGE_KEY (not imported: that would bring the bar's code back; a test checks they match). */
+export const BULK_SNAPSHOT_KEY = 'flowroute.bulk-route.last';
+
+/** A finished bulk run saved in this tab (its results and revert are shown even with nothing selected). */
+function hasSavedBulkRun(): boolean {
+  try {
+    return sessionStorage.getItem(BULK_SNAPSHOT_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
 
 export function NumbersListPage() {
   const state = useNumbersListState();
@@ -79,6 +106,10 @@ export function NumbersListPage() {
 
   const caption = hasFilters ? 'Account numbers matching the filters' : 'Account numbers';
 
+  // Mounted from the first selection (or a saved run) on, then kept: it holds the last run's results and revert.
+  const [bulkMounted, setBulkMounted] = useState(hasSavedBulkRun);
+  if (!bulkMounted && selection.mode !== 'none') setBulkMounted(true);
+
   return (
     <>
       <PageHeader
@@ -92,7 +123,7 @@ export function NumbersListPage() {
           </Can>
         }
       />
-      <Stack gap="sm">
+      <Stack gap="sm" onPointerEnter={prefetchBulkBar} onFocus={prefetchBulkBar}>
         <NumberFilters
           filters={filters}
           onChange={(next) =>
@@ -100,12 +131,16 @@ export function NumbersListPage() {
           }
         />
 
-        {/* Always mounted: with nothing selected it hides itself, but keeps the last run's results and revert. */}
-        <BulkRouteBar
-          selection={bulkSelection ?? { mode: 'some', numbers: [] }}
-          filters={toBulkFilters(filters)}
-          onClear={clearSelection}
-        />
+        {/* Once mounted, always mounted: with nothing selected it hides itself, but keeps the last run's results. */}
+        {bulkMounted ? (
+          <Suspense fallback={null}>
+            <BulkRouteBar
+              selection={bulkSelection ?? { mode: 'some', numbers: [] }}
+              filters={toBulkFilters(filters)}
+              onClear={clearSelection}
+            />
+          </Suspense>
+        ) : null}
 
         {allState === 'all' && selection.mode === 'some' && morePagesExist ? (
           <Alert variant="light" color="blue" p="xs">
