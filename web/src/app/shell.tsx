@@ -2,36 +2,33 @@
 import {
   ActionIcon,
   AppShell,
-  Avatar,
   Badge,
   Burger,
   Button,
   Divider,
   Group,
   Kbd,
-  Menu,
   NavLink,
-  ScrollArea,
   Text,
-  Tooltip,
   UnstyledButton,
   useComputedColorScheme,
   useMantineColorScheme,
-} from '@mantine/core';
-import { useDisclosure, useOs } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
-import { spotlight } from '@mantine/spotlight';
-import { useQuery } from '@tanstack/react-query';
-import { Suspense } from 'react';
-import { Link, Outlet, useLocation, useNavigate, useNavigation } from 'react-router';
-import { LoadingState } from '@/components/states';
-import { authQueries, hasRole, signOut, useCurrentUser, type Role } from '@/lib/auth';
-import { DeferredQuickSearch } from './deferred-quick-search';
-import { ChevronDownIcon, MoonIcon, SearchIcon, SunIcon } from './icons';
-import { OfflineBanner } from './offline-banner';
-import { ADMIN_NAV_ITEMS, NAV_ITEMS, type NavItem } from './shell-nav';
-
-const ROLE_COLORS: Record<Role, string> = { viewer: 'gray', operator: 'blue', admin: 'grape' };
+} from "@mantine/core";
+import { useDisclosure, useOs } from "@mantine/hooks";
+import { spotlight } from "@mantine/spotlight";
+import { useQuery } from "@tanstack/react-query";
+import { Suspense, useState, type MouseEvent } from "react";
+import { Link, Outlet, useLocation, useNavigation } from "react-router";
+import { LoadingState } from "@/components/states";
+import { authQueries, hasRole, useCurrentUser } from "@/lib/auth";
+import { DeferredQuickSearch } from "./deferred-quick-search";
+import { Hint } from "./hint";
+import { MoonIcon, SearchIcon, SunIcon } from "./icons";
+import { OfflineBanner } from "./offline-banner";
+import classes from "./shell.module.css";
+import type { UserMenu as UserMenuType } from "./user-menu";
+import { UserMenuButton } from "./user-menu-button";
+import { ADMIN_NAV_ITEMS, NAV_ITEMS, type NavItem } from "./shell-nav";
 
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -39,18 +36,25 @@ export function AppLayout() {
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
       padding="md"
     >
+      <a
+        href="#main-content"
+        className={classes.skipLink}
+        onClick={skipToContent}
+      >
+        Skip to content
+      </a>
       <AppShell.Header>
         <Header navOpened={opened} onToggleNav={toggle} />
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <Navigation onNavigate={close} />
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1} className={classes.main}>
         <OfflineBanner />
-        {navigation.state === 'loading' ? <TopProgress /> : null}
+        {navigation.state === "loading" ? <TopProgress /> : null}
         <Suspense fallback={<LoadingState />}>
           <Outlet />
         </Suspense>
@@ -60,6 +64,12 @@ export function AppLayout() {
   );
 }
 
+/** The skip link moves focus to the page itself (no "#main-content" left in the address). */
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById("main-content")?.focus();
+}
+
 /** A thin bar under the header while a lazy page loads. */
 function TopProgress() {
   return (
@@ -67,23 +77,29 @@ function TopProgress() {
       role="progressbar"
       aria-label="Loading page"
       style={{
-        position: 'fixed',
+        position: "fixed",
         top: 56,
         left: 0,
         right: 0,
         height: 2,
         zIndex: 200,
-        background: 'var(--mantine-primary-color-filled)',
+        background: "var(--mantine-primary-color-filled)",
         opacity: 0.7,
       }}
     />
   );
 }
 
-function Header({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: () => void }) {
+function Header({
+  navOpened,
+  onToggleNav,
+}: {
+  navOpened: boolean;
+  onToggleNav: () => void;
+}) {
   const { data: config } = useQuery(authQueries.config());
   const os = useOs();
-  const mod = os === 'macos' || os === 'ios' ? '⌘' : 'Ctrl';
+  const mod = os === "macos" || os === "ios" ? "⌘" : "Ctrl";
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
       <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
@@ -92,30 +108,47 @@ function Header({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: (
           onClick={onToggleNav}
           hiddenFrom="sm"
           size="sm"
-          aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+          aria-label={navOpened ? "Close navigation" : "Open navigation"}
         />
-        <UnstyledButton component={Link} to="/numbers" aria-label="Flowroute ops, home">
+        <UnstyledButton
+          component={Link}
+          to="/numbers"
+          aria-label="Flowroute ops, home"
+        >
           <Group gap={8} wrap="nowrap">
             <img src="/favicon.svg" alt="" width={24} height={24} />
-            <Text fw={700} size="lg" style={{ whiteSpace: 'nowrap' }} visibleFrom="xs">
+            <Text
+              fw={700}
+              size="lg"
+              style={{ whiteSpace: "nowrap" }}
+              visibleFrom="xs"
+            >
               Flowroute ops
             </Text>
           </Group>
         </UnstyledButton>
-        {config?.mode === 'demo' ? (
-          <Tooltip
+        {config?.mode === "demo" ? (
+          <Hint
             label="No Flowroute keys are configured: every call goes to the built-in emulator."
-            withArrow
+            align="start"
           >
-            <Badge color="yellow" variant="filled" autoContrast style={{ flexShrink: 0 }}>
-              <Text span inherit visibleFrom="md">
-                Demo — emulated Flowroute
-              </Text>
-              <Text span inherit hiddenFrom="md">
-                Demo
-              </Text>
-            </Badge>
-          </Tooltip>
+            {(hintId) => (
+              <Badge
+                color="yellow"
+                variant="filled"
+                autoContrast
+                style={{ flexShrink: 0 }}
+                aria-describedby={hintId}
+              >
+                <Text span inherit visibleFrom="md">
+                  Demo — emulated Flowroute
+                </Text>
+                <Text span inherit hiddenFrom="md">
+                  Demo
+                </Text>
+              </Badge>
+            )}
+          </Hint>
         ) : null}
       </Group>
       <Group gap="xs" wrap="nowrap">
@@ -153,77 +186,76 @@ function Header({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: (
 
 function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
-  const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
-  const next = computed === 'dark' ? 'light' : 'dark';
+  const computed = useComputedColorScheme("light", {
+    getInitialValueInEffect: true,
+  });
+  const next = computed === "dark" ? "light" : "dark";
   return (
-    <Tooltip label={`Switch to ${next} mode`} withArrow>
-      <ActionIcon
-        variant="default"
-        size="lg"
-        onClick={() => setColorScheme(next)}
-        aria-label={`Switch to ${next} mode`}
-      >
-        {computed === 'dark' ? <SunIcon /> : <MoonIcon />}
-      </ActionIcon>
-    </Tooltip>
+    <Hint label={`Switch to ${next} mode`} describes={false}>
+      {() => (
+        <ActionIcon
+          variant="default"
+          size="lg"
+          onClick={() => setColorScheme(next)}
+          aria-label={`Switch to ${next} mode`}
+        >
+          {computed === "dark" ? <SunIcon /> : <MoonIcon />}
+        </ActionIcon>
+      )}
+    </Hint>
   );
 }
 
+type UserMenuModule = { UserMenu: typeof UserMenuType };
+let userMenuModule: Promise<UserMenuModule> | null = null;
+/** Fetches the menu's code once (on hover or focus of its button, so it is usually there by the click). */
+function loadUserMenu(): Promise<UserMenuModule> {
+  userMenuModule ??= import("./user-menu").catch((error: unknown) => {
+    userMenuModule = null; // a later attempt may succeed (e.g. back online)
+    throw error;
+  });
+  return userMenuModule;
+}
+
+/**
+ * The account menu: a stand-in button until first used, then Mantine's Menu, opened (its code — floating-ui and the
+ * popover's focus handling — is not needed to show a page; docs/performance.md, section 2).
+ */
 function UserMenu() {
   const user = useCurrentUser();
-  const navigate = useNavigate();
+  const [RealMenu, setRealMenu] = useState<UserMenuModule["UserMenu"] | null>(
+    null,
+  );
   if (!user) return null;
-  const onSignOut = async () => {
-    try {
-      await signOut();
-    } catch {
-      notifications.show({
-        color: 'yellow',
-        message: 'The server did not confirm sign-out; the session was dropped here.',
-      });
-    }
-    await navigate('/login', { replace: true });
-  };
+  if (RealMenu) return <RealMenu user={user} defaultOpened />;
+  const prefetch = () => void loadUserMenu().catch(() => undefined);
   return (
-    <Menu position="bottom-end" withArrow shadow="md" width={220}>
-      <Menu.Target>
-        <UnstyledButton aria-label={`Account menu for ${user.username}`} data-testid="user-menu">
-          <Group gap={6} wrap="nowrap">
-            <Avatar
-              size="sm"
-              radius="xl"
-              color={ROLE_COLORS[user.role] ?? 'gray'}
-              hiddenFrom="sm"
-              aria-hidden="true"
-            >
-              {user.username.slice(0, 1).toUpperCase()}
-            </Avatar>
-            <Text size="sm" fw={500} visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
-              {user.username}
-            </Text>
-            <Badge size="sm" variant="light" color={ROLE_COLORS[user.role] ?? 'gray'} visibleFrom="sm">
-              {user.role}
-            </Badge>
-            <ChevronDownIcon />
-          </Group>
-        </UnstyledButton>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>
-          Signed in as {user.username} ({user.role})
-        </Menu.Label>
-        <Menu.Item onClick={() => void onSignOut()}>Sign out</Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+    <UserMenuButton
+      user={user}
+      aria-haspopup="menu"
+      aria-expanded={false}
+      onPointerEnter={prefetch}
+      onFocus={prefetch}
+      onClick={() => {
+        loadUserMenu().then(
+          (m) => setRealMenu(() => m.UserMenu),
+          () => undefined, // offline: the button stays; the next click tries again
+        );
+      }}
+    />
   );
 }
 
 function Navigation({ onNavigate }: { onNavigate: () => void }) {
   const user = useCurrentUser();
   const location = useLocation();
-  const adminItems = ADMIN_NAV_ITEMS.filter((item) => !item.role || hasRole(user, item.role));
+  const adminItems = ADMIN_NAV_ITEMS.filter(
+    (item) => !item.role || hasRole(user, item.role),
+  );
   const renderItem = (item: NavItem) => {
-    const active = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
+    const active =
+      location.pathname === item.to ||
+      location.pathname.startsWith(`${item.to}/`);
     const Icon = item.icon;
     return (
       <NavLink
@@ -233,14 +265,15 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
         label={item.label}
         leftSection={<Icon />}
         active={active}
-        aria-current={active ? 'page' : undefined}
+        aria-current={active ? "page" : undefined}
         onClick={onNavigate}
-        style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+        style={{ borderRadius: "var(--mantine-radius-sm)" }}
       />
     );
   };
   return (
-    <ScrollArea type="auto" style={{ flex: 1 }}>
+    // A native scroll box: Mantine's ScrollArea brings floating-ui into the first route (docs/performance.md).
+    <div className={classes.navScroll}>
       <div>
         {NAV_ITEMS.map(renderItem)}
         {adminItems.length > 0 ? (
@@ -250,6 +283,6 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
           </>
         ) : null}
       </div>
-    </ScrollArea>
+    </div>
   );
 }
