@@ -13,22 +13,22 @@ import {
   UnstyledButton,
   useComputedColorScheme,
   useMantineColorScheme,
-} from "@mantine/core";
-import { useDisclosure, useOs } from "@mantine/hooks";
-import { spotlight } from "@mantine/spotlight";
-import { useQuery } from "@tanstack/react-query";
-import { Suspense, useState, type MouseEvent } from "react";
-import { Link, Outlet, useLocation, useNavigation } from "react-router";
-import { LoadingState } from "@/components/states";
-import { authQueries, hasRole, useCurrentUser } from "@/lib/auth";
-import { DeferredQuickSearch } from "./deferred-quick-search";
-import { Hint } from "./hint";
-import { MoonIcon, SearchIcon, SunIcon } from "./icons";
-import { OfflineBanner } from "./offline-banner";
-import classes from "./shell.module.css";
-import type { UserMenu as UserMenuType } from "./user-menu";
-import { UserMenuButton } from "./user-menu-button";
-import { ADMIN_NAV_ITEMS, NAV_ITEMS, type NavItem } from "./shell-nav";
+} from '@mantine/core';
+import { useDisclosure, useOs } from '@mantine/hooks';
+import { spotlight } from '@mantine/spotlight';
+import { useQuery } from '@tanstack/react-query';
+import { Suspense, useState, type MouseEvent } from 'react';
+import { Link, Outlet, useLocation, useNavigation } from 'react-router';
+import { LoadingState } from '@/components/states';
+import { authQueries, hasRole, useCurrentUser } from '@/lib/auth';
+import { DeferredQuickSearch } from './deferred-quick-search';
+import { Hint } from './hint';
+import { MoonIcon, SearchIcon, SunIcon } from './icons';
+import { OfflineBanner } from './offline-banner';
+import classes from './shell.module.css';
+import type { UserMenu as UserMenuType } from './user-menu';
+import { UserMenuButton } from './user-menu-button';
+import { ADMIN_NAV_ITEMS, NAV_ITEMS, type NavItem } from './shell-nav';
 
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -36,14 +36,10 @@ export function AppLayout() {
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
       padding="md"
     >
-      <a
-        href="#main-content"
-        className={classes.skipLink}
-        onClick={skipToContent}
-      >
+      <a href="#main-content" className={classes.skipLink} onClick={skipToContent}>
         Skip to content
       </a>
       <AppShell.Header>
@@ -54,7 +50,7 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main-content" tabIndex={-1} className={classes.main}>
         <OfflineBanner />
-        {navigation.state === "loading" ? <TopProgress /> : null}
+        {navigation.state === 'loading' ? <TopProgress /> : null}
         <Suspense fallback={<LoadingState />}>
           <Outlet />
         </Suspense>
@@ -67,7 +63,7 @@ export function AppLayout() {
 /** The skip link moves focus to the page itself (no "#main-content" left in the address). */
 function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
   event.preventDefault();
-  document.getElementById("main-content")?.focus();
+  document.getElementById('main-content')?.focus();
 }
 
 /** A thin bar under the header while a lazy page loads. */
@@ -77,29 +73,23 @@ function TopProgress() {
       role="progressbar"
       aria-label="Loading page"
       style={{
-        position: "fixed",
+        position: 'fixed',
         top: 56,
         left: 0,
         right: 0,
         height: 2,
         zIndex: 200,
-        background: "var(--mantine-primary-color-filled)",
+        background: 'var(--mantine-primary-color-filled)',
         opacity: 0.7,
       }}
     />
   );
 }
 
-function Header({
-  navOpened,
-  onToggleNav,
-}: {
-  navOpened: boolean;
-  onToggleNav: () => void;
-}) {
+function Header({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: () => void }) {
   const { data: config } = useQuery(authQueries.config());
   const os = useOs();
-  const mod = os === "macos" || os === "ios" ? "⌘" : "Ctrl";
+  const mod = os === 'macos' || os === 'ios' ? '⌘' : 'Ctrl';
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
       <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
@@ -108,26 +98,17 @@ function Header({
           onClick={onToggleNav}
           hiddenFrom="sm"
           size="sm"
-          aria-label={navOpened ? "Close navigation" : "Open navigation"}
+          aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
         />
-        <UnstyledButton
-          component={Link}
-          to="/numbers"
-          aria-label="Flowroute ops, home"
-        >
+        <UnstyledButton component={Link} to="/numbers" aria-label="Flowroute ops, home">
           <Group gap={8} wrap="nowrap">
             <img src="/favicon.svg" alt="" width={24} height={24} />
-            <Text
-              fw={700}
-              size="lg"
-              style={{ whiteSpace: "nowrap" }}
-              visibleFrom="xs"
-            >
+            <Text fw={700} size="lg" style={{ whiteSpace: 'nowrap' }} visibleFrom="xs">
               Flowroute ops
             </Text>
           </Group>
         </UnstyledButton>
-        {config?.mode === "demo" ? (
+        {config?.mode === 'demo' ? (
           <Hint
             label="No Flowroute keys are configured: every call goes to the built-in emulator."
             align="start"
@@ -186,10 +167,10 @@ function Header({
 
 function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
-  const computed = useComputedColorScheme("light", {
+  const computed = useComputedColorScheme('light', {
     getInitialValueInEffect: true,
   });
-  const next = computed === "dark" ? "light" : "dark";
+  const next = computed === 'dark' ? 'light' : 'dark';
   return (
     <Hint label={`Switch to ${next} mode`} describes={false}>
       {() => (
@@ -199,7 +180,7 @@ function ColorSchemeToggle() {
           onClick={() => setColorScheme(next)}
           aria-label={`Switch to ${next} mode`}
         >
-          {computed === "dark" ? <SunIcon /> : <MoonIcon />}
+          {computed === 'dark' ? <SunIcon /> : <MoonIcon />}
         </ActionIcon>
       )}
     </Hint>
@@ -210,7 +191,7 @@ type UserMenuModule = { UserMenu: typeof UserMenuType };
 let userMenuModule: Promise<UserMenuModule> | null = null;
 /** Fetches the menu's code once (on hover or focus of its button, so it is usually there by the click). */
 function loadUserMenu(): Promise<UserMenuModule> {
-  userMenuModule ??= import("./user-menu").catch((error: unknown) => {
+  userMenuModule ??= import('./user-menu').catch((error: unknown) => {
     userMenuModule = null; // a later attempt may succeed (e.g. back online)
     throw error;
   });
@@ -223,9 +204,7 @@ function loadUserMenu(): Promise<UserMenuModule> {
  */
 function UserMenu() {
   const user = useCurrentUser();
-  const [RealMenu, setRealMenu] = useState<UserMenuModule["UserMenu"] | null>(
-    null,
-  );
+  const [RealMenu, setRealMenu] = useState<UserMenuModule['UserMenu'] | null>(null);
   if (!user) return null;
   if (RealMenu) return <RealMenu user={user} defaultOpened />;
   const prefetch = () => void loadUserMenu().catch(() => undefined);
@@ -249,13 +228,9 @@ function UserMenu() {
 function Navigation({ onNavigate }: { onNavigate: () => void }) {
   const user = useCurrentUser();
   const location = useLocation();
-  const adminItems = ADMIN_NAV_ITEMS.filter(
-    (item) => !item.role || hasRole(user, item.role),
-  );
+  const adminItems = ADMIN_NAV_ITEMS.filter((item) => !item.role || hasRole(user, item.role));
   const renderItem = (item: NavItem) => {
-    const active =
-      location.pathname === item.to ||
-      location.pathname.startsWith(`${item.to}/`);
+    const active = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
     const Icon = item.icon;
     return (
       <NavLink
@@ -265,9 +240,9 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
         label={item.label}
         leftSection={<Icon />}
         active={active}
-        aria-current={active ? "page" : undefined}
+        aria-current={active ? 'page' : undefined}
         onClick={onNavigate}
-        style={{ borderRadius: "var(--mantine-radius-sm)" }}
+        style={{ borderRadius: 'var(--mantine-radius-sm)' }}
       />
     );
   };
