@@ -79,3 +79,72 @@ describe('upstream TLS verification', () => {
     expect(tlsStub.requests).toHaveLength(1);
   });
 });
+
+describe('read bodies passed through as received', () => {
+  // The body arrives in several writes (so in several chunks), and the check runs on the bytes, not on a string.
+  const chunked =
+    (parts: (string | Buffer)[], type = 'application/vnd.api+json'): Parameters<Stub['setHandler']>[0] =>
+    async (_req, res) => {
+      res.writeHead(200, { 'content-type': type });
+      for (const p of parts) {
+        res.write(p);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      res.end();
+    };
+
+  it('a large well-formed page arriving in chunks reaches the browser byte for byte; malformed ones are 502 upstream_malformed', async () => {
+    const stub = await startStub();
+    const t = await buildTestApp(stub.url);
+    try {
+      const page = JSON.stringify({
+        data: Array.from({ length: 400 }, (_, i) => ({
+          id: String(12065550100 + i),
+          type: 'number',
+          attributes: { alias: i % 3 ? null : `Ünïcödé ${i} 😀`, cnam_lookups_enabled: i % 2 === 0 },
+        })),
+      });
+      const bytes = Buffer.from(page, 'utf8');
+      // Split inside a multi-byte character too.
+      const cut = bytes.indexOf(Buffer.from('😀', 'utf8')) + 2;
+      stub.setHandler(chunked([bytes.subarray(0, cut), bytes.subarray(cut, 40_000), bytes.subarray(40_000)]));
+      const ok = await t.app.inject({
+        method: 'GET',
+        url: '/api/v2/numbers?limit=200',
+        headers: as('viewer'),
+      });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.rawPayload.equals(bytes)).toBe(true);
+      expect(ok.headers['content-type']).toBe('application/vnd.api+json');
+      expect(ok.headers['cache-control']).toBe('no-store');
+
+      const malformed: [string, (string | Buffer)[], string?][] = [
+        ['cut short', [page.slice(0, 30_000), page.slice(30_000, -1)]],
+        ['trailing garbage after a complete document', [page, ' <html>']],
+        ['an HTML error page with status 200', ['<html><body>', 'Bad Gateway</body></html>'], 'text/html'],
+        ['JSON text under a non-JSON content type', [page], 'text/plain'],
+        ['invalid UTF-8 inside a string', [page.slice(0, 100), Buffer.from([0xc3, 0x28]), page.slice(100)]],
+        ['empty body', []],
+      ];
+      for (const [what, parts, type] of malformed) {
+        t.app.flowroute.breaker.reset(); // six failures in a row would open the circuit (R-3), which is not tested here
+        stub.setHandler(chunked(parts, type));
+        const res = await t.app.inject({
+          method: 'GET',
+          url: '/api/v2/numbers?limit=200',
+          headers: as('viewer'),
+        });
+        expect([what, res.statusCode, res.headers['x-proxy-error']]).toEqual([
+          what,
+          502,
+          'upstream_malformed',
+        ]);
+        expect(res.json()).toMatchObject({ errors: [{ code: 'upstream_malformed' }] });
+      }
+      expect(t.logs.text).toMatch(/Flowroute sent a body that is not JSON/);
+    } finally {
+      await t.app.close();
+      await stub.close();
+    }
+  });
+});

@@ -52,7 +52,8 @@ function sendAnswer(
   replayed: boolean,
 ): FastifyReply {
   reply.code(answer.status);
-  for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+  const headers = answer.headers;
+  for (const name in headers) reply.header(name, headers[name]);
   if (replayed) reply.header('idempotent-replayed', 'true');
   // A read passed through: write the bytes as received (no second UTF-8 encoding of the string).
   if (answer.raw) return reply.send(answer.raw);
@@ -255,7 +256,7 @@ async function handle(
           { operation: op.operationId, cause, upstream_status: answer.upstreamStatus },
           'mutation outcome unknown: settling it by reading Flowroute back',
         );
-        app.outcomes.start(job);
+        await app.outcomes.start(job);
         const pending = pendingAnswer(job, answer.status === 504 ? 504 : 502, answer.upstreamStatus);
         return { ...pending, upstreamMs: answer.upstreamMs, keepClaim: true };
       }
