@@ -5,10 +5,10 @@ import { Spotlight, spotlight } from '@mantine/spotlight';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useCurrentUser, hasRole } from '@/lib/auth';
+import { useCurrentUser } from '@/lib/auth';
 import { filterDigits, formatNanp, parseNanp } from '@/lib/format';
 import { numberQueries, type NumberResource } from '@/lib/flowroute/numbers';
-import { ADMIN_NAV_ITEMS, NAV_ITEMS } from './shell-nav';
+import { ADMIN_NAV_ITEMS, NAV_ITEMS, navItemsFor } from './shell-nav';
 import { SearchIcon } from './icons';
 
 const MAX_MATCHES = 8;
@@ -58,10 +58,9 @@ export function QuickSearch() {
   };
 
   const text = query.trim().toLowerCase();
-  const pages = [
-    ...NAV_ITEMS,
-    ...ADMIN_NAV_ITEMS.filter((item) => !item.role || hasRole(user, item.role)),
-  ].filter((item) => !text || item.label.toLowerCase().includes(text) || item.to.includes(text));
+  const pages = [...navItemsFor(NAV_ITEMS, user), ...navItemsFor(ADMIN_NAV_ITEMS, user)].filter(
+    (item) => !text || item.label.toLowerCase().includes(text) || item.to.includes(text),
+  );
 
   const showExact = exact.ok && !matches.some((m) => m.number === exact.digits);
 

@@ -80,9 +80,11 @@ describe('auth gate', { timeout: 20_000 }, () => {
     renderApp('/numbers');
     expect(await screen.findByRole('heading', { name: 'Numbers page' })).toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
-    for (const name of ['Numbers', 'Buy numbers', 'Routes', 'Messages']) {
+    for (const name of ['Numbers', 'Number inventory', 'Routes', 'Messages']) {
       expect(within(nav).getByRole('link', { name })).toBeInTheDocument();
     }
+    // Buying is admin-only: an operator may browse the inventory but is not offered buying.
+    expect(within(nav).queryByRole('link', { name: 'Buy numbers' })).not.toBeInTheDocument();
     expect(within(nav).queryByRole('link', { name: 'Staff' })).not.toBeInTheDocument();
     expect(within(nav).getByRole('link', { name: 'Numbers' })).toHaveAttribute('aria-current', 'page');
     expect(await screen.findAllByText(/Demo/)).not.toHaveLength(0);
@@ -96,6 +98,8 @@ describe('auth gate', { timeout: 20_000 }, () => {
     const nav = await screen.findByRole('navigation', { name: 'Main navigation' });
     expect(await within(nav).findByRole('link', { name: 'Staff' })).toBeInTheDocument();
     expect(within(nav).getByRole('link', { name: 'Audit log' })).toBeInTheDocument();
+    expect(within(nav).getByRole('link', { name: 'Buy numbers' })).toBeInTheDocument();
+    expect(within(nav).queryByRole('link', { name: 'Number inventory' })).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Account menu for ada' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Sign out' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));

@@ -96,29 +96,40 @@ export function Pager({
           }}
         />
       </Group>
-      <Group gap="xs" wrap="nowrap">
-        <Text size="sm" c="dimmed" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
+      {/* Wraps on phones: the range text above, the buttons below, never wider than the screen. */}
+      <Group gap="xs" wrap="wrap" justify="flex-end" style={{ minWidth: 0 }}>
+        <Text size="sm" c="dimmed" aria-live="polite">
           {count > 0
             ? `${itemLabel[0]?.toUpperCase()}${itemLabel.slice(1)} ${first}–${last}`
-            : `No ${itemLabel}`}
-          {nextOffset !== null ? ' · more available' : offset > 0 || count > 0 ? ' · last page' : ''}
+            : loading
+              ? 'Loading…'
+              : `No ${itemLabel}`}
+          {count === 0 && loading
+            ? ''
+            : nextOffset !== null
+              ? ' · more available'
+              : offset > 0 || count > 0
+                ? ' · last page'
+                : ''}
         </Text>
-        <Button
-          size="xs"
-          variant="default"
-          disabled={offset === 0 || loading}
-          onClick={() => onChange({ limit, offset: Math.max(0, offset - limit) })}
-        >
-          Previous
-        </Button>
-        <Button
-          size="xs"
-          variant="default"
-          disabled={nextOffset === null || loading}
-          onClick={() => nextOffset !== null && onChange({ limit, offset: nextOffset })}
-        >
-          Next
-        </Button>
+        <Group gap="xs" wrap="nowrap">
+          <Button
+            size="xs"
+            variant="default"
+            disabled={offset === 0 || loading}
+            onClick={() => onChange({ limit, offset: Math.max(0, offset - limit) })}
+          >
+            Previous
+          </Button>
+          <Button
+            size="xs"
+            variant="default"
+            disabled={nextOffset === null || loading}
+            onClick={() => nextOffset !== null && onChange({ limit, offset: nextOffset })}
+          >
+            Next
+          </Button>
+        </Group>
       </Group>
     </Group>
   );

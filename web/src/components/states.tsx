@@ -1,6 +1,6 @@
 // Loading, empty and error states used by every screen, so they look and read the same everywhere.
 import { Alert, Button, Center, Group, Loader, Skeleton, Stack, Text } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { toApiError } from '@/lib/api';
 
 export function LoadingState({ label = 'Loading…', rows }: { label?: string; rows?: number }) {
@@ -47,18 +47,71 @@ export function EmptyState({
   );
 }
 
-/** Shows an error inline, says whose error it is (our proxy, Flowroute, the network), offers a retry. */
+/** Errors where trying the same read again later can help (not 4xx answers about the request itself). */
+function isTransient(error: ReturnType<typeof toApiError>): boolean {
+  switch (error.kind) {
+    case 'network':
+    case 'upstream_unavailable':
+    case 'rate_limited':
+      return true;
+    case 'unknown':
+      return error.status === 0 || error.status >= 500;
+    default:
+      return false;
+  }
+}
+
+/** "… Try again in 26 s." in a proxy message: the wait it names (the countdown replaces the frozen text). */
+const TRY_AGAIN_IN = /\s*Try again in (\d+) ?s(?:econds?)?\.?/i;
+
+/** Seconds before the next automatic retry: what the server asked for, else 5, 10, 20, then every 30 s. */
+export function autoRetryDelay(attempt: number, serverHint: number | null): number {
+  if (serverHint !== null && serverHint > 0) return Math.min(Math.max(serverHint, 2), 300);
+  return [5, 10, 20][attempt] ?? 30;
+}
+
+/**
+ * Shows an error inline, says whose error it is (our proxy, Flowroute, the network), offers a retry. A read
+ * that failed for a passing reason (no connection, Flowroute unavailable, rate limit) is retried by itself
+ * after a visible countdown, so the screen recovers without a reload once Flowroute is back.
+ */
 export function ErrorState({
   error,
   title,
   onRetry,
+  autoRetry = true,
 }: {
   error: unknown;
   title?: string;
   onRetry?: () => void;
+  /** Retry transient errors by itself (needs `onRetry`). */
+  autoRetry?: boolean;
 }) {
   const apiError = toApiError(error);
   const heading = title ?? errorTitle(apiError.kind);
+  const hint = TRY_AGAIN_IN.exec(apiError.message);
+  const message = hint ? apiError.message.replace(TRY_AGAIN_IN, '').trim() : apiError.message;
+  const serverWait = hint ? Number(hint[1]) : apiError.retryAfterSeconds;
+  const canRetry = Boolean(onRetry) && apiError.kind !== 'forbidden' && apiError.kind !== 'not_found';
+  const auto = canRetry && autoRetry && isTransient(apiError);
+
+  // Each new failure (a new error object) starts a new countdown; the wait grows with every attempt.
+  const [prevError, setPrevError] = useState(error);
+  const [generation, setGeneration] = useState(0);
+  const [attempt, setAttempt] = useState(0);
+  const [retrying, setRetrying] = useState(false);
+  if (prevError !== error) {
+    setPrevError(error);
+    setGeneration((g) => g + 1);
+    setRetrying(false);
+  }
+  const retry = () => {
+    if (!onRetry) return;
+    setRetrying(true);
+    setAttempt((a) => a + 1);
+    onRetry();
+  };
+
   return (
     <Alert
       color={apiError.kind === 'not_found' ? 'gray' : 'red'}
@@ -67,11 +120,17 @@ export function ErrorState({
       variant="light"
     >
       <Stack gap="xs">
-        <Text size="sm">{apiError.message}</Text>
-        {apiError.kind === 'rate_limited' &&
-        apiError.retryAfterSeconds !== null &&
-        !/try again in/i.test(apiError.message) ? (
-          <Text size="sm">Try again in {apiError.retryAfterSeconds} s.</Text>
+        <Text size="sm">{message}</Text>
+        {auto && retrying ? (
+          <Text size="sm" data-testid="auto-retry">
+            Trying again…
+            {/* A retry whose answer never comes back as a new error (cancelled): count down again. */}
+            <RetryWatchdog onTimeout={() => setRetrying(false)} />
+          </Text>
+        ) : auto ? (
+          <RetryCountdown key={generation} seconds={autoRetryDelay(attempt, serverWait)} onDone={retry} />
+        ) : apiError.kind === 'rate_limited' && serverWait !== null ? (
+          <Text size="sm">Wait {serverWait} s before trying again.</Text>
         ) : null}
         {apiError.status ? (
           <Text size="xs" c="dimmed">
@@ -80,9 +139,9 @@ export function ErrorState({
             {apiError.errorId ? ` · Flowroute error id ${apiError.errorId}` : ''}
           </Text>
         ) : null}
-        {onRetry && apiError.kind !== 'forbidden' && apiError.kind !== 'not_found' ? (
+        {canRetry ? (
           <Group>
-            <Button size="xs" variant="light" color="red" onClick={onRetry}>
+            <Button size="xs" variant="light" color="red" loading={retrying} onClick={retry}>
               Try again
             </Button>
           </Group>
@@ -90,6 +149,46 @@ export function ErrorState({
       </Stack>
     </Alert>
   );
+}
+
+/** "Trying again in 12 s." counting down every second; calls `onDone` once at zero. */
+function RetryCountdown({ seconds, onDone }: { seconds: number; onDone: () => void }) {
+  const [deadline] = useState(() => Date.now() + seconds * 1000);
+  const [left, setLeft] = useState(seconds);
+  const done = useRef(onDone);
+  useEffect(() => {
+    done.current = onDone;
+  });
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      const remaining = Math.ceil((deadline - Date.now()) / 1000);
+      if (remaining > 0) {
+        setLeft(remaining);
+        return;
+      }
+      window.clearInterval(timer);
+      done.current();
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, [deadline]);
+  return (
+    // Not re-announced every second: the alert around it was announced once.
+    <Text size="sm" data-testid="auto-retry" aria-live="off">
+      Trying again in {left} s.
+    </Text>
+  );
+}
+
+function RetryWatchdog({ onTimeout }: { onTimeout: () => void }) {
+  const fire = useRef(onTimeout);
+  useEffect(() => {
+    fire.current = onTimeout;
+  });
+  useEffect(() => {
+    const timer = window.setTimeout(() => fire.current(), 30_000);
+    return () => window.clearTimeout(timer);
+  }, []);
+  return null;
 }
 
 function errorTitle(kind: ReturnType<typeof toApiError>['kind']): string {

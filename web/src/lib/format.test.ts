@@ -4,6 +4,7 @@ import {
   formatDateTime,
   formatNanodollars,
   formatNanp,
+  countOf,
   formatNumberType,
   formatRateCenter,
   formatState,
@@ -76,11 +77,52 @@ describe('times', () => {
 describe('Flowroute attributes', () => {
   it('reads like people expect', () => {
     expect(formatState('wa')).toBe('WA');
-    expect(formatRateCenter('seattle')).toBe('SEATTLE');
     expect(formatNumberType('longcode')).toBe('Local');
     expect(formatNumberType('standard')).toBe('Local');
     expect(formatNumberType('toll-free')).toBe('Toll-free');
     expect(formatNumberType('tollfree')).toBe('Toll-free');
     expect(formatNumberType(null)).toBe('—');
+  });
+});
+
+describe('formatRateCenter', () => {
+  it('splits squashed names into known words and capitalises them', () => {
+    expect(formatRateCenter('losangeles')).toBe('Los Angeles');
+    expect(formatRateCenter('LOSANGELES')).toBe('Los Angeles');
+    expect(formatRateCenter('jerseycity')).toBe('Jersey City');
+    expect(formatRateCenter('newark')).toBe('Newark');
+    expect(formatRateCenter('sanantonio')).toBe('San Antonio');
+    expect(formatRateCenter('seattle')).toBe('Seattle');
+  });
+  it('keeps abbreviations as abbreviations (never expands them)', () => {
+    expect(formatRateCenter('ftcollins')).toBe('Ft Collins');
+    expect(formatRateCenter('saltlakecy')).toBe('Salt Lake Cy');
+    expect(formatRateCenter('westpalmbh')).toBe('West Palm Bh');
+  });
+  it('capitalises unknown plain names as one word and leaves codes upper case', () => {
+    expect(formatRateCenter('millbrae')).toBe('Millbrae');
+    expect(formatRateCenter('nwyrcyzn01')).toBe('NWYRCYZN01');
+    expect(formatRateCenter('tollfree')).toBe('Toll-free');
+    expect(formatRateCenter('')).toBe('—');
+    expect(formatRateCenter(null)).toBe('—');
+  });
+});
+
+describe('formatNumberType', () => {
+  it('reads the same whatever case Flowroute sends', () => {
+    expect(formatNumberType('LONGCODE')).toBe('Local');
+    expect(formatNumberType('Standard')).toBe('Local');
+    expect(formatNumberType('mobile')).toBe('Mobile');
+  });
+});
+
+describe('countOf', () => {
+  it('uses the singular for exactly one and the plural otherwise', () => {
+    expect(countOf(1, 'number')).toBe('1 number');
+    expect(countOf(0, 'number')).toBe('0 numbers');
+    expect(countOf(2, 'route')).toBe('2 routes');
+    expect(countOf(1250, 'message')).toBe('1,250 messages');
+    expect(countOf(1, 'entry', 'entries')).toBe('1 entry');
+    expect(countOf(3, 'entry', 'entries')).toBe('3 entries');
   });
 });

@@ -107,9 +107,55 @@ export function formatState(state: string | null | undefined): string {
   return state ? state.toUpperCase() : '—';
 }
 
-/** Flowroute's rate centers are lowercase abbreviations ("nwyrcyzn01", "seattle"): show them upper case. */
+/**
+ * Words that Flowroute's squashed rate-center names are built from (LERG abbreviations such as "ft", "st",
+ * "cy", "bh" stay abbreviations: we split and capitalise, we never expand or guess).
+ */
+const RATE_CENTER_WORDS = new Set(
+  `alexandria alto ana anaheim angeles ann antonio arbor arlington athens atlanta augusta austin baltimore
+  beach bend berkeley bh boston boulder bridgeport brunswick buffalo burbank charlotte chicago cincinnati
+  city cleveland co collins columbus cy dallas denver detroit diego durham east el eugene falls fort
+  francisco fresno ft grand greensboro hackensack harrisburg hartford haven heights houston jacksonville
+  jersey jose kansas lake las los louis madison memphis mesa miami milwaukee minneapolis modesto monica mount
+  mt nashville naperville new newark norfolk north nuys oakland oradell orlando orleans palm palo paso paul
+  philadelphia phoenix pittsburgh port portland provo raleigh rapids reno richmond rochester rockville
+  sacramento salem salt san santa savannah scottsdale seattle south spokane springfield springs st stockton
+  syracuse tacoma tampa torrance trenton tucson valley van vegas washington west worcester worth yakima york`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Splits "losangeles" into known words (fewest words wins); null when some part is not a known word. */
+function splitKnownWords(text: string): string[] | null {
+  const best: (string[] | null)[] = [[]];
+  for (let end = 1; end <= text.length; end++) {
+    best[end] = null;
+    for (let start = 0; start < end; start++) {
+      const head = best[start];
+      const word = text.slice(start, end);
+      if (head && RATE_CENTER_WORDS.has(word) && (!best[end] || head.length + 1 < best[end]!.length)) {
+        best[end] = [...head, word];
+      }
+    }
+  }
+  return best[text.length] ?? null;
+}
+
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * Flowroute sends rate centers lowercase with the spaces squashed out ("losangeles", "jerseycity",
+ * "nwyrcyzn01"). Names made of known words read as words ("Los Angeles", "Jersey City", "Ft Collins"); other
+ * plain names are capitalised as one word ("Millbrae"); codes with digits stay upper case ("NWYRCYZN01").
+ */
 export function formatRateCenter(rateCenter: string | null | undefined): string {
-  return rateCenter ? rateCenter.toUpperCase() : '—';
+  const raw = rateCenter?.trim();
+  if (!raw) return '—';
+  const lower = raw.toLowerCase();
+  if (lower === 'tollfree') return 'Toll-free';
+  if (!/^[a-z]+$/.test(lower)) return raw.toUpperCase();
+  const words = splitKnownWords(lower);
+  return words ? words.map(capitalise).join(' ') : capitalise(lower);
 }
 
 const NUMBER_TYPE_LABELS: Record<string, string> = {
@@ -122,5 +168,15 @@ const NUMBER_TYPE_LABELS: Record<string, string> = {
 
 export function formatNumberType(type: string | null | undefined): string {
   if (!type) return '—';
-  return NUMBER_TYPE_LABELS[type] ?? type;
+  return NUMBER_TYPE_LABELS[type.toLowerCase()] ?? capitalise(type.toLowerCase());
+}
+
+// --- counts -----------------------------------------------------------------------------------------
+
+/**
+ * "1 number", "2 numbers", "1,250 messages": a count with its noun in the right form. `plural` defaults to
+ * the noun + "s" (pass it for irregular nouns: `countOf(n, 'entry', 'entries')`).
+ */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`;
 }

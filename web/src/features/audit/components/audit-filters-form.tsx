@@ -5,7 +5,7 @@ import { DatePickerInput } from '@mantine/dates';
 import { useState } from 'react';
 import { viewerTimeZone } from '@/lib/format';
 import { ACTION_FILTER_GROUPS, actionLabel, RESULT_FILTERS } from '../api/audit-display';
-import type { AuditSearch } from '../api/audit-search';
+import { normalizeTarget, type AuditSearch } from '../api/audit-search';
 
 export type FilterValues = Pick<AuditSearch, 'who' | 'what' | 'from' | 'to' | 'number' | 'ip' | 'result'>;
 
@@ -42,7 +42,8 @@ export function AuditFiltersForm({
       aria-label="Audit filters"
       onSubmit={(event) => {
         event.preventDefault();
-        onApply(values);
+        // A typed phone number goes into the URL as its 11 digits, so shared links read the same.
+        onApply({ ...values, number: normalizeTarget(values.number) });
       }}
     >
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" verticalSpacing="xs">

@@ -65,6 +65,47 @@ describe('ComposeForm', { timeout: 20_000 }, () => {
     }
   });
 
+  it('does not send the same message again on a second click after a successful send', async () => {
+    const stub = stubFetch((req) =>
+      req.method === 'POST'
+        ? json(
+            { data: { type: 'message', id: ID, links: { self: `https://x/v2.1/messages/${ID}` } } },
+            { status: 202 },
+          )
+        : json({ data: [], links: { next: null } }),
+    );
+    try {
+      renderUi(
+        <ComposeForm
+          scope="test-full"
+          initial={{ from: '12065550199', to: '(312) 555-0122', body: 'Maintenance at 22:00 UTC' }}
+        />,
+      );
+      const user = userEvent.setup();
+      await user.click(screen.getByTestId('send-button'));
+      expect(await screen.findByTestId('sent-id')).toHaveTextContent(ID);
+      // Same form, second click: nothing goes out, and the button says why.
+      const button = screen.getByTestId('send-button');
+      expect(button).toBeDisabled();
+      expect(button).toHaveTextContent('Sent ✓');
+      await user.click(button);
+      expect(sends(stub.calls)).toHaveLength(1);
+      // A new recipient is a new message: Send is back, and it goes out once more.
+      const to = screen.getByRole('textbox', { name: /^To/ });
+      await user.clear(to);
+      await user.type(to, '(312) 555-0133');
+      expect(screen.getByTestId('send-button')).toBeEnabled();
+      await user.click(screen.getByTestId('send-button'));
+      await waitFor(() => expect(sends(stub.calls)).toHaveLength(2));
+      // Sending the very same message again is possible, but only on purpose.
+      await waitFor(() => expect(screen.getByTestId('send-button')).toBeDisabled());
+      await user.click(screen.getByRole('button', { name: 'send this same message again' }));
+      expect(screen.getByTestId('send-button')).toBeEnabled();
+    } finally {
+      stub.restore();
+    }
+  });
+
   it('shows Flowroute’s rate limit with the wait time instead of a generic error', async () => {
     const stub = stubFetch(() =>
       json(

@@ -54,6 +54,10 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
     variant === 'full' && ((initial?.mediaUrls?.length ?? 0) > 0 || !!initial?.isMms),
   );
   const [sent, setSent] = useState<{ id: string; to: string } | null>(null);
+  // What the form held when Flowroute accepted it: Send stays off until something changes, so a second click
+  // (or Enter) cannot silently send the same message again. The form is kept because ops people often send
+  // the same text to the next recipient: changing the To (or anything) re-enables Send.
+  const [sentValues, setSentValues] = useState<string | null>(null);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [retryAt, setRetryAt] = useState<{ until: number; since: number } | null>(null);
   const [intent] = useState(() => new SendIntent(scope));
@@ -68,11 +72,12 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
     if (failure && failure.kind !== 'rate_limited') setFailure(null);
   };
   const to = recipientDigits(values.to);
+  const alreadySent = sentValues !== null && sentValues === JSON.stringify(values);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    if (inFlight.current || wait > 0 || hasErrors(errors) || !to) return;
+    if (inFlight.current || wait > 0 || alreadySent || hasErrors(errors) || !to) return;
     const input: SendMessageInput = {
       from: values.from,
       to,
@@ -90,6 +95,7 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
         onSuccess: ({ id }) => {
           intent.succeeded();
           setSent({ id, to });
+          if (variant === 'full') setSentValues(JSON.stringify(values));
           setRetryAt(null);
           setSubmitted(false);
           if (variant === 'reply') setValues((v) => ({ ...v, body: '', mediaUrls: [], isMms: false }));
@@ -118,8 +124,13 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
   const sendLabel = mms ? 'Send MMS' : 'Send SMS';
 
   const sendButton = (
-    <Button type="submit" loading={mutation.isPending} disabled={wait > 0} data-testid="send-button">
-      {wait > 0 ? `Wait ${wait} s` : sendLabel}
+    <Button
+      type="submit"
+      loading={mutation.isPending}
+      disabled={wait > 0 || alreadySent}
+      data-testid="send-button"
+    >
+      {wait > 0 ? `Wait ${wait} s` : alreadySent ? 'Sent ✓' : sendLabel}
     </Button>
   );
 
@@ -247,6 +258,16 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
                 Open its detail and delivery receipts
               </Anchor>
             </Group>
+            {alreadySent ? (
+              <Group gap="xs" mt={6} wrap="wrap">
+                <Text size="xs" c="dimmed">
+                  Change the recipient or the text to send another, or
+                </Text>
+                <Button size="compact-xs" variant="subtle" onClick={() => setSentValues(null)}>
+                  send this same message again
+                </Button>
+              </Group>
+            ) : null}
           </Alert>
         ) : null}
 
@@ -259,6 +280,7 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
                 onClick={() => {
                   setValues((v) => ({ ...EMPTY_COMPOSE, from: v.from }));
                   setSent(null);
+                  setSentValues(null);
                   setSubmitted(false);
                   setToTouched(false);
                 }}

@@ -122,13 +122,13 @@ export function ConversationThread({
 function Ticks({ status }: { status: string }) {
   if (isDeliveredStatus(status))
     return (
-      <Text span size="xs" c="teal.7" fw={700} aria-label="delivered" title="Delivered">
+      <Text span size="xs" c="teal.9" fw={700} aria-label="delivered" title="Delivered">
         ✓✓
       </Text>
     );
   if (isFailedStatus(status))
     return (
-      <Text span size="xs" c="red.7" fw={700} aria-label={`not delivered: ${status}`} title={status}>
+      <Text span size="xs" c="red.9" fw={700} aria-label={`not delivered: ${status}`} title={status}>
         ✕ {status}
       </Text>
     );
@@ -136,7 +136,7 @@ function Ticks({ status }: { status: string }) {
     <Text
       span
       size="xs"
-      c="dimmed"
+      c="gray.7"
       fw={700}
       aria-label={`sent, ${status || 'no receipt yet'}`}
       title={status || 'sent'}

@@ -1,14 +1,18 @@
 // Progress of loading a range page by page: how much is loaded, a stop button, and continue/retry.
 import { Alert, Button, Group, Loader, Progress, Text } from '@mantine/core';
 import { toApiError } from '@/lib/api';
+import { countOf } from '@/lib/format';
 import type { ProgressiveMessages } from '../model/use-progressive-messages';
 
 export function LoadProgress({ state }: { state: ProgressiveMessages }) {
-  const count = state.rows.length.toLocaleString('en-US');
+  const count = countOf(state.rows.length, 'message');
+  const pages = countOf(state.pages, 'page');
+  // Nothing loaded and the load failed: the page shows the error (and its retry) instead of a progress bar.
+  if (state.error && state.pages === 0) return null;
   if (state.error && state.pages > 0) {
     const e = toApiError(state.error);
     return (
-      <Alert color="red" variant="light" title={`Loading stopped after ${count} messages`} role="alert">
+      <Alert color="red" variant="light" title={`Loading stopped after ${count}`} role="alert">
         <Group justify="space-between" wrap="wrap">
           <Text size="sm">{e.message}</Text>
           <Button size="xs" variant="light" color="red" onClick={state.retry}>
@@ -21,14 +25,15 @@ export function LoadProgress({ state }: { state: ProgressiveMessages }) {
   if (state.complete) {
     return (
       <Text size="sm" c="dimmed" data-testid="load-status" aria-live="polite">
-        All {count} messages in the range are loaded ({state.pages} {state.pages === 1 ? 'page' : 'pages'}).
+        {state.rows.length === 1 ? 'The only message' : `All ${count}`} in the range{' '}
+        {state.rows.length === 1 ? 'is' : 'are'} loaded ({pages}).
       </Text>
     );
   }
   if (state.stopped) {
     return (
       <Group gap="sm" data-testid="load-status" aria-live="polite">
-        <Text size="sm">Stopped after {count} messages; filters, chart and export cover these only.</Text>
+        <Text size="sm">Stopped after {count}; filters, chart and export cover these only.</Text>
         <Button size="xs" variant="light" onClick={state.resume}>
           Continue loading
         </Button>
@@ -39,7 +44,7 @@ export function LoadProgress({ state }: { state: ProgressiveMessages }) {
     <Group gap="sm" wrap="nowrap" data-testid="load-status" aria-live="polite">
       <Loader size="xs" />
       <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-        Loading… {count} messages ({state.pages} {state.pages === 1 ? 'page' : 'pages'})
+        Loading… {count} ({pages})
       </Text>
       <Progress
         value={100}

@@ -3,7 +3,7 @@
 import { Select, type SelectProps } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
-import { formatNanp } from '@/lib/format';
+import { countOf, formatNanp } from '@/lib/format';
 import { senderNumbersQuery } from '@/lib/flowroute/messages';
 
 export function useAccountNumbers() {
@@ -62,9 +62,7 @@ export function SenderSelect({
       value={value || null}
       onChange={(v) => onChange(v ?? '')}
       error={error ?? (loadError ? 'Could not load your numbers' : undefined)}
-      description={
-        numbers.length > 0 ? `${numbers.length.toLocaleString('en-US')} numbers on the account` : undefined
-      }
+      description={numbers.length > 0 ? `${countOf(numbers.length, 'number')} on the account` : undefined}
       filter={({ options, search }) => {
         const q = search.toLowerCase().trim();
         if (!q) return options;

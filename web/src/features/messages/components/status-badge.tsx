@@ -8,7 +8,11 @@ export function StatusBadge({ status, size = 'sm' }: { status: string; size?: 'x
       color={statusColor(status)}
       variant="light"
       size={size}
-      style={{ textTransform: 'none', color: `var(--mantine-color-${statusColor(status)}-9)` }}
+      style={{
+        textTransform: 'none',
+        // -9 reads on the light tint in light mode, but is too dark on dark backgrounds (axe: < 4.5:1).
+        color: `light-dark(var(--mantine-color-${statusColor(status)}-9), var(--mantine-color-${statusColor(status)}-2))`,
+      }}
     >
       {status || 'none'}
     </Badge>
@@ -22,7 +26,11 @@ export function DirectionBadge({ direction, size = 'sm' }: { direction: string; 
       color={inbound ? 'grape.9' : 'indigo.9'}
       variant="outline"
       size={size}
-      style={{ textTransform: 'none' }}
+      style={{
+        textTransform: 'none',
+        color: `light-dark(var(--mantine-color-${inbound ? 'grape' : 'indigo'}-9), var(--mantine-color-${inbound ? 'grape' : 'indigo'}-2))`,
+        borderColor: 'currentColor',
+      }}
     >
       {inbound ? '← in' : 'out →'}
     </Badge>

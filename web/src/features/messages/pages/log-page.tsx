@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { Can } from '@/lib/auth';
+import { countOf } from '@/lib/format';
 import { FiltersBar } from '../components/filters-bar';
 import { LoadProgress } from '../components/load-progress';
 import { MessageDetail } from '../components/message-detail';
@@ -131,8 +132,8 @@ export function LogPage() {
                 c={stale ? 'dimmed' : undefined}
               >
                 {hasActiveFilters(filters)
-                  ? `${filtered.length.toLocaleString('en-US')} of ${progress.rows.length.toLocaleString('en-US')} loaded messages match`
-                  : `${progress.rows.length.toLocaleString('en-US')} messages loaded`}
+                  ? `${filtered.length.toLocaleString('en-US')} of ${countOf(progress.rows.length, 'loaded message')} ${filtered.length === 1 ? 'matches' : 'match'}`
+                  : `${countOf(progress.rows.length, 'message')} loaded`}
               </Text>
               <Group gap="xs">
                 {filters.ours && filters.theirs.length >= 10 ? (
@@ -160,7 +161,7 @@ export function LogPage() {
                   disabled={filtered.length === 0}
                   data-testid="export-csv"
                 >
-                  Export CSV ({filtered.length.toLocaleString('en-US')} rows)
+                  Export CSV ({countOf(filtered.length, 'row')})
                 </Button>
               </Group>
             </Group>

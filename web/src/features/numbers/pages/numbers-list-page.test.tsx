@@ -137,7 +137,7 @@ describe('NumbersListPage', { timeout: 30_000 }, () => {
       '/numbers/12065550100',
     );
     expect(within(table).getByText('Line 0')).toBeInTheDocument();
-    expect(within(table).getAllByText('SEATTLE').length).toBeGreaterThan(0);
+    expect(within(table).getAllByText('Seattle').length).toBeGreaterThan(0);
     expect(within(table).getAllByText('Local').length).toBeGreaterThan(0);
     // Routes come from each visible row's detail.
     await waitFor(() => expect(within(table).getAllByText('Office SBC').length).toBeGreaterThan(0));

@@ -1,10 +1,11 @@
-// Search results: purchasable numbers with type, place and both costs; add one or several to the cart.
-// Phones get a card list instead of a wide table.
+// Search results: purchasable numbers with type, place and both costs; admins add one or several to the cart,
+// other roles see the same list read-only. Phones get a card list instead of a wide table.
 import { Badge, Button, Card, Checkbox, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { PhoneNumber } from '@/components/phone-number';
-import { formatNanp } from '@/lib/format';
+import { useHasRole } from '@/lib/auth';
+import { countOf, formatNanp } from '@/lib/format';
 import type { AvailableNumber } from '@/lib/flowroute/purchase';
 import { addItems, inCart, removeItem, type CartCandidate } from '../api/cart';
 import { updateCart, useCart } from '../api/cart-store';
@@ -57,6 +58,8 @@ export function AvailableNumbersTable({
   dimmed?: boolean;
 }) {
   const cart = useCart();
+  // Only admins buy: everyone else gets no checkboxes, no bulk bar and no cart buttons.
+  const canBuy = useHasRole('admin');
   const wide = useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const selectable = numbers.filter((n) => !inCart(cart, n.attributes.value));
@@ -90,7 +93,9 @@ export function AvailableNumbersTable({
         }
       />
       <Button size="xs" disabled={selectedHere.length === 0} onClick={addSelected}>
-        Add {selectedHere.length > 0 ? selectedHere.length : ''} selected to cart
+        {selectedHere.length > 0
+          ? `Add ${countOf(selectedHere.length, 'number')} to cart`
+          : 'Add selected to cart'}
       </Button>
     </Group>
   );
@@ -98,7 +103,7 @@ export function AvailableNumbersTable({
   if (!wide) {
     return (
       <Stack gap="xs" style={{ opacity: dimmed ? 0.6 : 1 }}>
-        {bulkBar}
+        {canBuy ? bulkBar : null}
         <Stack
           gap="xs"
           component="ul"
@@ -112,8 +117,9 @@ export function AvailableNumbersTable({
             const added = inCart(cart, number);
             return (
               <Card key={number} component="li" withBorder padding="sm" radius="md" data-number={number}>
-                <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
-                  <Group gap="sm" wrap="nowrap" align="flex-start" style={{ minWidth: 0 }}>
+                {/* Number and details may wrap; the cart button keeps its full width (it was cut off). */}
+                <Group gap="sm" wrap="nowrap" align="flex-start">
+                  {canBuy ? (
                     <Checkbox
                       mt={4}
                       aria-label={`Select ${formatNanp(number)}`}
@@ -121,19 +127,23 @@ export function AvailableNumbersTable({
                       disabled={added}
                       onChange={(e) => toggle(number, e.currentTarget.checked)}
                     />
-                    <Stack gap={2} style={{ minWidth: 0 }}>
-                      <PhoneNumber value={number} fw={600} />
-                      <Text size="xs" c="dimmed">
-                        {numberTypeLabel(n.attributes.number_type)} · {stateLabel(n.attributes.state)} ·{' '}
-                        {rateCenterLabel(n.attributes.rate_center)}
-                      </Text>
-                      <Text size="xs">
-                        Setup {formatCents(toCents(n.attributes.setup_cost))} · Monthly{' '}
-                        {formatCents(toCents(n.attributes.monthly_cost))}
-                      </Text>
-                    </Stack>
-                  </Group>
-                  <CartToggle n={n} />
+                  ) : null}
+                  <Stack gap={2} style={{ minWidth: 0, flex: 1 }}>
+                    <PhoneNumber value={number} fw={600} />
+                    <Text size="xs" c="dimmed">
+                      {numberTypeLabel(n.attributes.number_type)} · {stateLabel(n.attributes.state)} ·{' '}
+                      {rateCenterLabel(n.attributes.rate_center)}
+                    </Text>
+                    <Text size="xs">
+                      Setup {formatCents(toCents(n.attributes.setup_cost))} · Monthly{' '}
+                      {formatCents(toCents(n.attributes.monthly_cost))}
+                    </Text>
+                  </Stack>
+                  {canBuy ? (
+                    <div style={{ flexShrink: 0 }}>
+                      <CartToggle n={n} />
+                    </div>
+                  ) : null}
                 </Group>
               </Card>
             );
@@ -145,23 +155,27 @@ export function AvailableNumbersTable({
 
   return (
     <Stack gap="xs" style={{ opacity: dimmed ? 0.6 : 1 }}>
-      {bulkBar}
-      <Table.ScrollContainer minWidth={760}>
+      {canBuy ? bulkBar : null}
+      <Table.ScrollContainer minWidth={canBuy ? 760 : 620}>
         <Table striped highlightOnHover verticalSpacing={6} aria-label="Available numbers">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={40}>
-                <VisuallyHidden>Select</VisuallyHidden>
-              </Table.Th>
+              {canBuy ? (
+                <Table.Th w={40}>
+                  <VisuallyHidden>Select</VisuallyHidden>
+                </Table.Th>
+              ) : null}
               <Table.Th>Number</Table.Th>
               <Table.Th>Type</Table.Th>
               <Table.Th>State</Table.Th>
               <Table.Th>Rate center</Table.Th>
               <Table.Th ta="right">Setup (USD)</Table.Th>
               <Table.Th ta="right">Monthly (USD)</Table.Th>
-              <Table.Th ta="right">
-                <VisuallyHidden>Cart</VisuallyHidden>
-              </Table.Th>
+              {canBuy ? (
+                <Table.Th ta="right">
+                  <VisuallyHidden>Cart</VisuallyHidden>
+                </Table.Th>
+              ) : null}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -170,19 +184,25 @@ export function AvailableNumbersTable({
               const added = inCart(cart, number);
               return (
                 <Table.Tr key={number} data-number={number}>
-                  <Table.Td>
-                    <Checkbox
-                      aria-label={`Select ${formatNanp(number)}`}
-                      checked={added || selected.has(number)}
-                      disabled={added}
-                      onChange={(e) => toggle(number, e.currentTarget.checked)}
-                    />
-                  </Table.Td>
+                  {canBuy ? (
+                    <Table.Td>
+                      <Checkbox
+                        aria-label={`Select ${formatNanp(number)}`}
+                        checked={added || selected.has(number)}
+                        disabled={added}
+                        onChange={(e) => toggle(number, e.currentTarget.checked)}
+                      />
+                    </Table.Td>
+                  ) : null}
                   <Table.Td>
                     <PhoneNumber value={number} />
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={/toll/.test(n.attributes.number_type) ? 'grape' : 'blue'}>
+                    <Badge
+                      variant="light"
+                      color={/toll/.test(n.attributes.number_type) ? 'grape' : 'blue'}
+                      tt="none"
+                    >
                       {numberTypeLabel(n.attributes.number_type)}
                     </Badge>
                   </Table.Td>
@@ -194,9 +214,11 @@ export function AvailableNumbersTable({
                   <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
                     {formatCents(toCents(n.attributes.monthly_cost), { code: false })}
                   </Table.Td>
-                  <Table.Td ta="right">
-                    <CartToggle n={n} />
-                  </Table.Td>
+                  {canBuy ? (
+                    <Table.Td ta="right">
+                      <CartToggle n={n} />
+                    </Table.Td>
+                  ) : null}
                 </Table.Tr>
               );
             })}

@@ -2,7 +2,7 @@
 // setup total above the limit) must type the count. The buy button can fire only once per opening.
 import { Alert, Button, Group, List, Modal, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
 import { useRef, useState } from 'react';
-import { formatNanp } from '@/lib/format';
+import { countOf, formatNanp } from '@/lib/format';
 import {
   DEFAULT_CONFIRM_POLICY,
   needsTypedConfirmation,
@@ -34,7 +34,7 @@ export function ConfirmPurchaseModal({
     <Modal
       opened={opened}
       onClose={onClose}
-      title={<Text fw={700}>Buy {items.length === 1 ? '1 number' : `${items.length} numbers`}?</Text>}
+      title={<Text fw={700}>Buy {countOf(items.length, 'number')}?</Text>}
       size="md"
       centered
       closeButtonProps={{ 'aria-label': 'Cancel and close' }}
@@ -103,8 +103,8 @@ function ConfirmBody({
         <Alert color="yellow" variant="light" p="sm">
           <Stack gap="xs">
             <Text size="sm">
-              This is a large order ({t.count} numbers, {formatCents(t.setup_cents)} setup). Type the number
-              of numbers to confirm.
+              This is a large order ({countOf(t.count, 'number')}, {formatCents(t.setup_cents)} setup). Type
+              the number of numbers to confirm.
             </Text>
             <TextInput
               label={`Type ${t.count} to confirm`}
@@ -122,7 +122,7 @@ function ConfirmBody({
           Cancel
         </Button>
         <Button onClick={confirm} disabled={disabled} loading={busy || sent} data-autofocus={!mustType}>
-          Buy {t.count === 1 ? '1 number' : `${t.count} numbers`} for {formatCents(t.setup_cents)}
+          Buy {countOf(t.count, 'number')} for {formatCents(t.setup_cents)}
         </Button>
       </Group>
     </Stack>

@@ -1,23 +1,16 @@
-// How inventory attributes read on screen (Flowroute sends lowercase codes).
-
-const TYPE_LABELS: Record<string, string> = {
-  standard: 'Local',
-  longcode: 'Local',
-  tollfree: 'Toll-free',
-  'toll-free': 'Toll-free',
-  inum: 'iNum',
-};
+// How inventory attributes read on screen (Flowroute sends lowercase codes); the same helpers as every screen.
+import { formatNumberType, formatRateCenter, formatState } from '@/lib/format';
 
 export function numberTypeLabel(type: string): string {
-  return TYPE_LABELS[type.toLowerCase()] ?? (type || '—');
+  return formatNumberType(type);
 }
 
 export function stateLabel(state: string): string {
-  return state ? state.toUpperCase() : '—';
+  return formatState(state);
 }
 
 export function rateCenterLabel(rateCenter: string): string {
-  return rateCenter ? rateCenter.toUpperCase() : '—';
+  return formatRateCenter(rateCenter);
 }
 
 /** "206555" → "206-555" (an exchange as people read it). */

@@ -17,7 +17,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { PhoneNumber } from '@/components/phone-number';
-import { formatNanp } from '@/lib/format';
+import { countOf, formatNanp } from '@/lib/format';
 import { clearBought, removeItem, runProgress, type CartItem, type CartState } from '../api/cart';
 import { updateCart } from '../api/cart-store';
 import { useRunnerState } from '../api/purchase-runner';
@@ -195,7 +195,7 @@ export function PurchaseResults({
             ) : null}
             {!running && retryable.length > 0 && isAdmin ? (
               <Button size="xs" onClick={() => onRetry(retryable.map((i) => i.number))}>
-                Retry {retryable.length === 1 ? '1 number' : `${retryable.length} numbers`}
+                Retry {countOf(retryable.length, 'number')}
               </Button>
             ) : null}
             {!running && unavailable.length > 0 ? (

@@ -1,11 +1,12 @@
 // Frame of every /buy screen: sub-navigation, the page, and the cart (side panel on wide screens, a
 // bottom bar + drawer on phones). It also resumes a purchase that a reload cut off.
-import { Affix, Badge, Box, Button, Drawer, Group, Paper, Text } from '@mantine/core';
+import { Affix, Alert, Badge, Box, Button, Drawer, Group, Paper, Text } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { useHasRole } from '@/lib/auth';
+import { countOf } from '@/lib/format';
 import { pendingItems, totals, unfinished } from '../api/cart';
 import { useCart } from '../api/cart-store';
 import { formatCents } from '../api/money';
@@ -19,12 +20,73 @@ const SECTIONS = [
 ];
 
 export function BuyLayout() {
+  const isAdmin = useHasRole('admin');
+  // Everyone may read the inventory; only admins buy (DESIGN.md roles), so others get no cart at all.
+  return isAdmin ? <BuyingLayout /> : <InventoryLayout />;
+}
+
+/** Viewers and operators: the same inventory screens, read-only, without cart or purchase controls. */
+function InventoryLayout() {
+  const { pathname } = useLocation();
+  return (
+    <Box>
+      <PageHeader
+        title="Number inventory"
+        description="Flowroute's purchasable numbers by area code and exchange, or by search."
+      />
+      <Alert variant="light" color="gray" mb="md" title="Read-only">
+        Buying numbers needs the admin role. You can browse and search what is for sale.
+      </Alert>
+      <SectionNav sections={SECTIONS.filter((s) => s.to !== '/buy/cart')} pathname={pathname} count={0} />
+      <Outlet />
+    </Box>
+  );
+}
+
+function SectionNav({
+  sections,
+  pathname,
+  count,
+}: {
+  sections: typeof SECTIONS;
+  pathname: string;
+  count: number;
+}) {
+  return (
+    <Group gap={4} mb="md" component="nav" aria-label="Buy numbers sections" wrap="wrap">
+      {sections.map((section) => {
+        const active = section.match(pathname);
+        return (
+          <Button
+            key={section.to}
+            component={Link}
+            to={section.to}
+            size="compact-sm"
+            variant={active ? 'light' : 'subtle'}
+            color={active ? undefined : 'gray'}
+            aria-current={active ? 'page' : undefined}
+            rightSection={
+              section.to === '/buy/cart' && count > 0 ? (
+                <Badge size="sm" circle aria-label={`${count} in cart`}>
+                  {count}
+                </Badge>
+              ) : undefined
+            }
+          >
+            {section.label}
+          </Button>
+        );
+      })}
+    </Group>
+  );
+}
+
+function BuyingLayout() {
   const { pathname } = useLocation();
   const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
   const [drawerOpened, drawer] = useDisclosure(false);
   const cart = useCart();
   const count = pendingItems(cart).length;
-  const isAdmin = useHasRole('admin');
   const purchase = usePurchase();
   const { resume } = purchase;
   const hasUnfinished = unfinished(cart).length > 0;
@@ -32,8 +94,8 @@ export function BuyLayout() {
   // A reload in the middle of a purchase: send the unanswered ones again with their stored keys; the
   // proxy replays what already happened, so nothing is bought twice.
   useEffect(() => {
-    if (isAdmin && hasUnfinished) resume();
-  }, [isAdmin, hasUnfinished, resume]);
+    if (hasUnfinished) resume();
+  }, [hasUnfinished, resume]);
 
   const onCartPage = pathname.startsWith('/buy/cart');
   const showSidePanel = wide && !onCartPage;
@@ -45,31 +107,7 @@ export function BuyLayout() {
         title="Buy numbers"
         description="Browse Flowroute's inventory by area code and exchange, or search; collect numbers in the cart, then buy them in one go."
       />
-      <Group gap={4} mb="md" component="nav" aria-label="Buy numbers sections" wrap="wrap">
-        {SECTIONS.map((section) => {
-          const active = section.match(pathname);
-          return (
-            <Button
-              key={section.to}
-              component={Link}
-              to={section.to}
-              size="compact-sm"
-              variant={active ? 'light' : 'subtle'}
-              color={active ? undefined : 'gray'}
-              aria-current={active ? 'page' : undefined}
-              rightSection={
-                section.to === '/buy/cart' && count > 0 ? (
-                  <Badge size="sm" circle aria-label={`${count} in cart`}>
-                    {count}
-                  </Badge>
-                ) : undefined
-              }
-            >
-              {section.label}
-            </Button>
-          );
-        })}
-      </Group>
+      <SectionNav sections={SECTIONS} pathname={pathname} count={count} />
 
       <Box
         style={
@@ -140,7 +178,7 @@ function CartBar({ onOpen }: { onOpen: () => void }) {
       <Group justify="space-between" wrap="nowrap" gap="sm">
         <Box style={{ minWidth: 0 }}>
           <Text size="sm" fw={600}>
-            {t.count === 1 ? '1 number' : `${t.count} numbers`} in cart
+            {countOf(t.count, 'number')} in cart
           </Text>
           <Text size="xs" c="dimmed">
             Setup {formatCents(t.setup_cents)} · Monthly {formatCents(t.monthly_cents)}

@@ -21,7 +21,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { nextOffsetFromLink, Pager, usePageParams } from '@/components/pager';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
-import { filterDigits, type FilterKind } from '@/lib/format';
+import { countOf, filterDigits, type FilterKind } from '@/lib/format';
 import { availableQueries, MAX_NUMBERS_LIMIT, type AvailableNumberParams } from '@/lib/flowroute/purchase';
 import { centsToDecimal, formatCents, toCents } from '../api/money';
 import { AvailableNumbersTable } from '../components/available-numbers-table';
@@ -164,7 +164,7 @@ export function SearchPage() {
             <Text size="sm" c="dimmed" aria-live="polite">
               {shown.length === 0 && all.length === 0
                 ? 'No numbers match.'
-                : `${shown.length} number${shown.length === 1 ? '' : 's'} on this page`}
+                : `${countOf(shown.length, 'number')} on this page`}
               {hidden > 0 ? ` · ${hidden} above ${formatCents(capCents ?? 0)} setup hidden` : ''}
             </Text>
           </Group>

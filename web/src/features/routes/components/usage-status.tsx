@@ -6,6 +6,7 @@ import { DateTime } from '@/components/date-time';
 import { ErrorState } from '@/components/states';
 import { numberQueries } from '@/lib/flowroute/numbers';
 import { MAX_PAGE, routeQueries } from '@/lib/flowroute/routes';
+import { countOf } from '@/lib/format';
 import {
   MAX_SCAN,
   routeUsageQuery,
@@ -100,9 +101,11 @@ export function UsageStatus({ usage }: { usage: RouteUsageView }) {
     return (
       <Group gap="xs" justify="space-between">
         <Text size="sm" c="dimmed">
-          Usage counted from {usage.listed.toLocaleString('en-US')} numbers at{' '}
+          Usage counted from {countOf(usage.listed, 'number')} at{' '}
           <DateTime value={usage.finishedAt} size="sm" />
-          {usage.failed > 0 ? ` · ${usage.failed} numbers could not be read, so counts may be low` : ''}
+          {usage.failed > 0
+            ? ` · ${countOf(usage.failed, 'number')} could not be read, so counts may be low`
+            : ''}
           {usage.listed >= MAX_SCAN ? ` · stopped at ${MAX_SCAN.toLocaleString('en-US')} numbers` : ''}
         </Text>
         <Button size="compact-sm" variant="subtle" onClick={usage.start} loading={usage.scanning}>

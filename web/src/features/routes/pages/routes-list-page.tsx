@@ -103,8 +103,9 @@ export function RoutesListPage() {
             w={220}
           />
         </Group>
-        <Paper withBorder radius="md">
-          {routesQuery.isPending ? (
+        <Paper withBorder radius="md" style={{ opacity: routesQuery.isPlaceholderData ? 0.6 : 1 }}>
+          {routesQuery.isPending || (routesQuery.isPlaceholderData && routes.length === 0) ? (
+            // The previous filter's empty page is not an answer for this one: load, never a false "No routes".
             <LoadingState rows={6} label="Loading routes" />
           ) : routesQuery.isError ? (
             <ErrorState error={routesQuery.error} onRetry={() => void routesQuery.refetch()} />
@@ -306,7 +307,8 @@ function ShowNumbersButton({
 }
 
 function Count({ value, partial }: { value: number | null; partial: boolean }) {
-  if (value === null) {
+  // A 0 from a count still running (or one that could not read every number) is not a real 0.
+  if (value === null || (partial && value === 0)) {
     return (
       <Text span c="dimmed" size="sm" aria-label="not counted yet">
         —
