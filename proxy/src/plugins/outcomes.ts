@@ -11,15 +11,18 @@
 //   neither within settle.deadlineMs (60 s) → flagged for an operator (GET /admin/outcomes), the key replays
 //   "outcome unknown" and is never sent again automatically.
 // While checking, the idempotency record stays "in flight" (a retry with the key gets 409 + where to poll), and the
-// browser polls GET /api/outcomes/:key (routes/outcomes.ts).
+// browser polls GET /api/outcomes/:key (routes/outcomes.ts). With a database, every step is also written to the
+// outcome_checks table (store/outcomes.ts), so a poll that a load balancer sends to another replica gets the real
+// state too; this process's own entries are answered from memory.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config';
 import type { OperationId } from '../routes/table';
+import { DbOutcomeStore, type OutcomeRecord, type OutcomeState } from '../store/outcomes';
 import type { AuditLog, IdempotencyStore, StoredResponse } from '../store/types';
 import type { FlowrouteForwarder, ProxyAnswer } from './forwarder';
 
-export type OutcomeState = 'checking' | 'applied' | 'not_applied' | 'flagged';
+export type { OutcomeState };
 
 /** Why the outcome is unknown: the answer was lost, Flowroute answered 5xx, or its 2xx answer was unreadable. */
 export type UnknownCause = 'lost' | 'upstream_5xx' | 'unreadable';
@@ -51,6 +54,25 @@ export interface OutcomeEntry {
   settledAt: number | null;
   checks: number;
 }
+
+/** What GET /api/outcomes/:key shows, from this process's memory or from the database. */
+export interface OutcomeView {
+  state: OutcomeState;
+  operation: string;
+  target: string | null;
+  detail: string;
+  since: string;
+  settledAt: string | null;
+  checks: number;
+  /** What a retry with the key now gets, once settled. */
+  answer?: StoredResponse;
+}
+
+/**
+ * A row still "checking" this long after its deadline was left by a replica that stopped without flagging it (a
+ * replica that stops normally flags what it was checking; killed, it cannot).
+ */
+export const ABANDONED_AFTER_MS = 5_000;
 
 type Check =
   | { kind: 'applied'; answer: StoredResponse; flowrouteId: string | null; evidence: string }
@@ -104,7 +126,7 @@ function notAppliedAnswer(evidence: string): StoredResponse {
   };
 }
 
-function flaggedAnswer(): StoredResponse {
+export function flaggedAnswer(): StoredResponse {
   return {
     status: 502,
     headers: { ...JSON_HEADERS, 'x-proxy-error': 'outcome_unknown', 'x-outcome': 'flagged' },
@@ -158,8 +180,47 @@ function messageAttrs(json: string | null): Record<string, unknown> {
   return doc;
 }
 
+export function viewOfEntry(e: OutcomeEntry): OutcomeView {
+  return {
+    state: e.state,
+    operation: e.job.operation,
+    target: e.job.target,
+    detail: e.detail,
+    since: new Date(e.job.lostAt).toISOString(),
+    settledAt: e.settledAt === null ? null : new Date(e.settledAt).toISOString(),
+    checks: e.checks,
+    ...(e.answer ? { answer: e.answer } : {}),
+  };
+}
+
+export function viewOfRecord(r: OutcomeRecord, now = Date.now()): OutcomeView {
+  const view: OutcomeView = {
+    state: r.state,
+    operation: r.operation,
+    target: r.target,
+    detail: r.detail,
+    since: new Date(r.lostAt).toISOString(),
+    settledAt: r.settledAt === null ? null : new Date(r.settledAt).toISOString(),
+    checks: r.checks,
+    ...(r.answer ? { answer: r.answer } : {}),
+  };
+  if (r.state === 'checking' && now > r.deadlineAt + ABANDONED_AFTER_MS) {
+    return {
+      ...view,
+      state: 'flagged',
+      detail:
+        'Flagged for an operator: the proxy replica that was checking Flowroute stopped before it finished ' +
+        `(after ${r.checks} checks); whether the change happened is unknown.`,
+      answer: flaggedAnswer(),
+    };
+  }
+  return view;
+}
+
 export class OutcomeSettler {
   private readonly entries = new Map<string, OutcomeEntry>();
+  /** Database writes per entry, in order (a settled state must never be overwritten by an earlier write). */
+  private readonly writes = new WeakMap<OutcomeEntry, Promise<void>>();
   private readonly loops = new Set<Promise<void>>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private stopped = false;
@@ -171,6 +232,8 @@ export class OutcomeSettler {
       audit: AuditLog | null;
       settle: Config['settle'];
       log: FastifyBaseLogger;
+      /** The shared record (with a database), so other replicas can answer polls; null = this process only. */
+      records?: DbOutcomeStore | null;
     },
   ) {}
 
@@ -182,13 +245,46 @@ export class OutcomeSettler {
     return this.entries.get(OutcomeSettler.id(userId, key));
   }
 
+  /**
+   * What the poll endpoint shows for (user, key): this process's entry, else (with a database) the record written by
+   * whichever replica is checking or checked it. Null when nobody knows the key. Throws when the database fails.
+   */
+  async lookup(userId: string, key: string): Promise<OutcomeView | null> {
+    const entry = this.get(userId, key);
+    if (entry) return viewOfEntry(entry);
+    const record = await this.deps.records?.get(userId, key);
+    return record ? viewOfRecord(record) : null;
+  }
+
+  /** Appends a write for this entry to its queue; failures are logged (the in-memory state stays authoritative here). */
+  private persist(
+    entry: OutcomeEntry,
+    what: string,
+    write: (r: DbOutcomeStore) => Promise<unknown>,
+  ): Promise<void> {
+    const records = this.deps.records;
+    if (!records) return Promise.resolve();
+    const next = (this.writes.get(entry) ?? Promise.resolve()).then(async () => {
+      try {
+        await write(records);
+      } catch (err) {
+        this.deps.log.error({ err: { message: (err as Error).message } }, `outcome record: ${what} failed`);
+      }
+    });
+    this.writes.set(entry, next);
+    return next;
+  }
+
   /** Entries an operator should look at: still checking, or flagged. */
   unsettled(): OutcomeEntry[] {
     return [...this.entries.values()].filter((e) => e.state === 'checking' || e.state === 'flagged');
   }
 
-  /** Starts settling in the background; returns at once. */
-  start(job: SettleJob): void {
+  /**
+   * Starts settling in the background. Resolves (never rejects) once the check is recorded in the database, so the
+   * browser — whose poll may reach another replica — is answered only after every replica can find it.
+   */
+  start(job: SettleJob): Promise<void> {
     this.prune();
     const entry: OutcomeEntry = {
       job,
@@ -199,11 +295,27 @@ export class OutcomeSettler {
       checks: 0,
     };
     this.entries.set(OutcomeSettler.id(job.userId, job.key), entry);
+    const recorded = this.persist(entry, 'begin', async (r) => {
+      await r.begin({
+        userId: job.userId,
+        key: job.key,
+        username: job.username,
+        operation: job.operation,
+        target: job.target,
+        intentId: job.intentId,
+        detail: entry.detail,
+        lostAt: job.lostAt,
+        deadlineAt: job.lostAt + this.deps.settle.deadlineMs,
+      });
+    });
+    // Unknown outcomes are rare: clearing expired records now and then is enough (no housekeeping timer needed).
+    void this.persist(entry, 'purge', (r) => r.purgeExpired());
     const loop = this.run(entry).catch((err: unknown) =>
       this.deps.log.error({ err: { message: (err as Error).message } }, 'outcome settling failed'),
     );
     this.loops.add(loop);
     void loop.finally(() => this.loops.delete(loop));
+    return recorded;
   }
 
   /** Resolves when every settling loop has finished (tests). */
@@ -271,6 +383,7 @@ export class OutcomeSettler {
         return;
       }
       if (Date.now() >= deadline) break;
+      void this.persist(entry, 'check count', (r) => r.checked(job.userId, job.key, entry.checks));
       delay = Math.min(maxIntervalMs, Math.max(delay * 2, 50));
       // Do not sleep past the moment a "not there" would count.
       if (check.kind === 'absent') delay = Math.min(delay, Math.max(50, negativeFrom - Date.now()));
@@ -324,6 +437,15 @@ export class OutcomeSettler {
         'idempotency update after settling failed',
       );
     }
+    await this.persist(entry, 'settled state', (r) =>
+      r.settle(job.userId, job.key, {
+        state,
+        detail: entry.detail,
+        checks: entry.checks,
+        answer,
+        settledAt: entry.settledAt ?? Date.now(),
+      }),
+    );
     if (this.deps.audit && job.intentId !== null) {
       await this.deps.audit
         .outcome(job.intentId, {
@@ -488,12 +610,14 @@ declare module 'fastify' {
 
 export default fp(
   async function outcomesPlugin(app: FastifyInstance, opts: { config: Config; audit: AuditLog | null }) {
+    const db = app.store?.db;
     const settler = new OutcomeSettler({
       forwarder: app.flowroute,
       idempotency: app.idempotency,
       audit: opts.audit,
       settle: opts.config.settle,
       log: app.log,
+      records: db ? new DbOutcomeStore(db) : null,
     });
     app.decorate('outcomes', settler);
     // Before the forwarder's pool closes (onClose hooks run in reverse order of registration).

@@ -1,14 +1,17 @@
 // The proxy's own endpoints about unknown outcomes (I-3). They are NOT part of the Flowroute mapping (every
 // Flowroute path under /api starts with /api/v2): nothing here is ever forwarded.
 //   GET /api/outcomes/:key   (signed in; own keys only) → {outcome: {state, operation, target, detail, since,
-//                            settledAt, answer?}}; state = checking | applied | not_applied | flagged. `answer` is
-//                            what a retry with the key now gets ({status, headers, body}), once settled.
+//                            settledAt, checks, answer?}}; state = checking | applied | not_applied | flagged.
+//                            `answer` is what a retry with the key now gets ({status, headers, body}), once settled.
+//                            Any replica answers: this process's own checks from memory, the others' from the
+//                            database (outcome_checks), so a browser polling through a load balancer gets the real
+//                            state wherever the change was made.
 //   GET /admin/outcomes      (admin) → {items}: changes still being checked or flagged for an operator, from this
 //                            process and (with a database) from the audit log: intents whose latest outcome is
 //                            "unknown" (including those of a proxy that was killed mid-request).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProxyError } from '../plugins/errors';
-import type { OutcomeEntry } from '../plugins/outcomes';
+import { viewOfEntry } from '../plugins/outcomes';
 import { roleAtLeast, type SessionUser } from '../store/types';
 
 interface AuditLister {
@@ -28,19 +31,6 @@ interface AuditLister {
 
 function userOf(request: FastifyRequest): SessionUser | null {
   return (request as { user?: SessionUser | null }).user ?? null;
-}
-
-function entryJson(e: OutcomeEntry) {
-  return {
-    state: e.state,
-    operation: e.job.operation,
-    target: e.job.target,
-    detail: e.detail,
-    since: new Date(e.job.lostAt).toISOString(),
-    settledAt: e.settledAt === null ? null : new Date(e.settledAt).toISOString(),
-    checks: e.checks,
-    ...(e.answer ? { answer: e.answer } : {}),
-  };
 }
 
 function unauthenticated(reply: FastifyReply) {
@@ -71,8 +61,19 @@ export async function outcomeRoutes(
       if (!user) return unauthenticated(reply);
       reply.header('cache-control', 'no-store');
       const key = request.params.key;
-      const entry = KEY.test(key) ? app.outcomes.get(user.id, key) : undefined;
-      if (!entry) {
+      let outcome;
+      try {
+        outcome = KEY.test(key) ? await app.outcomes.lookup(user.id, key) : null;
+      } catch (err) {
+        request.log.error({ err: { message: (err as Error).message } }, 'outcome lookup failed');
+        return sendProxyError(reply, {
+          status: 503,
+          code: 'store_unavailable',
+          title: 'Service Unavailable',
+          detail: 'The proxy’s database cannot be reached to look this change up. Try again shortly.',
+        });
+      }
+      if (!outcome) {
         return sendProxyError(reply, {
           status: 404,
           code: 'not_found',
@@ -82,7 +83,7 @@ export async function outcomeRoutes(
           source: { parameter: 'key' },
         });
       }
-      return { outcome: entryJson(entry) };
+      return { outcome };
     },
   );
 
@@ -110,7 +111,7 @@ export async function outcomeRoutes(
           source: 'proxy',
           actor: e.job.username,
           idempotencyKey: e.job.key,
-          ...entryJson(e),
+          ...viewOfEntry(e),
         });
       }
       if (lister) {

@@ -125,6 +125,30 @@ CREATE TABLE rate_counters (
 CREATE INDEX rate_counters_expires_idx ON rate_counters (expires_at);
 `,
   },
+  {
+    version: 4,
+    name: 'unknown outcomes being settled, visible to every replica (I-3)',
+    sql: `
+CREATE TABLE outcome_checks (
+  user_id     text NOT NULL,
+  key         text NOT NULL,
+  username    text NOT NULL,
+  operation   text NOT NULL,
+  target      text,
+  intent_id   text,
+  state       text NOT NULL CHECK (state IN ('checking', 'applied', 'not_applied', 'flagged')),
+  detail      text NOT NULL,
+  checks      integer NOT NULL,
+  answer      jsonb,
+  lost_at     timestamptz NOT NULL,
+  deadline_at timestamptz NOT NULL,
+  settled_at  timestamptz,
+  expires_at  timestamptz NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
+CREATE INDEX outcome_checks_expires_idx ON outcome_checks (expires_at);
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 0x0f1001; // advisory lock id: one migrator at a time across replicas

@@ -1,7 +1,9 @@
 // Whole-process tests of the proxy (`node --import tsx proxy/src/server.ts`) against a recording stub Flowroute:
 // - kill -9 between audit intent and outcome, restart on the same embedded database → outcome "unknown";
 // - two proxy processes on one PostgreSQL: shared sessions, logout on one ends it on both, one Idempotency-Key
-//   used on both makes one purchase.
+//   used on both makes one purchase;
+// - two proxy processes on one PostgreSQL: a purchase whose answer was lost on A is polled on B (GET
+//   /api/outcomes/:key) and B answers with A's real state — "checking", then "applied" with the answer to replay.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -230,5 +232,89 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
     } finally {
       await check.close();
     }
+  }, 240_000);
+});
+
+describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQL: unknown outcomes', () => {
+  let a: Child | undefined;
+  let b: Child | undefined;
+  const schema = randomSchema();
+  afterAll(async () => {
+    await Promise.all([stopProxy(a, 'SIGKILL'), stopProxy(b, 'SIGKILL')]);
+    await dropSchema(schema);
+  });
+
+  it('a purchase whose answer was lost on A: polling B gives "checking", then the settled answer', async () => {
+    const seed = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
+    await seed.users.create({ username: 'admin', role: 'admin', password: ADMIN_PW });
+    await seed.close();
+
+    // Flowroute buys the number but the connection drops before the answer; reading it back fails until
+    // `readable`, then shows the number on the account.
+    let readable = false;
+    stub.requests.length = 0;
+    stub.setHandler((req, res) => {
+      if (req.method === 'POST') res.socket?.destroy();
+      else if (req.url === `/v2/numbers/${NUMBER}` && readable)
+        json(res, 200, { data: { id: NUMBER, type: 'number', attributes: { value: NUMBER } } });
+      else if (req.url === `/v2/numbers/${NUMBER}`) json(res, 503, { errors: [{ detail: 'busy' }] });
+      else json(res, 200, { data: [] });
+    });
+    const env = {
+      DATABASE_URL: TEST_DATABASE_URL!,
+      DATABASE_SCHEMA: schema,
+      FLOWROUTE_BASE_URL: stub.url,
+      OUTCOME_SETTLE_DEADLINE_MS: '60000',
+      OUTCOME_SETTLE_GRACE_MS: '1000',
+      BREAKER_CONSECUTIVE_FAILURES: '10000',
+      BREAKER_MIN_VOLUME: '1000000',
+    };
+    const started = await Promise.all([startProxy(env), startProxy(env)]);
+    [a, b] = started;
+    const [pa, pb] = started;
+    const cookie = await login(pa.url);
+
+    const key = randomUUID();
+    const first = await purchase(pa.url, cookie, key);
+    expect(first.status).toBe(502);
+    expect(first.headers.get('x-outcome-check')).toBe('pending');
+    const url = first.headers.get('x-outcome-url')!;
+    expect(url).toBe(`/api/outcomes/${key}`);
+
+    const poll = async (base: string) => {
+      const res = await fetch(`${base}${url}`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { outcome: Record<string, unknown> & { answer?: { status: number } } })
+        .outcome;
+    };
+    // On B (which never saw the purchase), right away: A is checking; the count of A's read-backs grows.
+    expect(await poll(pb.url)).toMatchObject({
+      state: 'checking',
+      operation: 'purchaseNumber',
+      target: NUMBER,
+    });
+    await waitFor(
+      () => stub.requests.filter((r) => r.method === 'GET' && r.url.endsWith(NUMBER)).length >= 2,
+    );
+    const checks = (await poll(pb.url)).checks as number;
+    expect(checks).toBeGreaterThanOrEqual(1);
+
+    // Flowroute answers again: A settles it; B says so, with the answer a retry gets.
+    readable = true;
+    let settled: Awaited<ReturnType<typeof poll>> = await poll(pb.url);
+    const until = Date.now() + 20_000;
+    while (settled.state === 'checking' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      settled = await poll(pb.url);
+    }
+    expect(settled).toMatchObject({ state: 'applied', answer: { status: 201 } });
+    expect(settled.checks as number).toBeGreaterThan(checks);
+    expect(await poll(pa.url)).toEqual(settled);
+
+    // A retry of the same action on B replays it: one purchase at Flowroute.
+    const retry = await purchase(pb.url, cookie, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   }, 240_000);
 });

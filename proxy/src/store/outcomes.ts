@@ -1,0 +1,140 @@
+// Unknown outcomes being settled (I-3), in the database so every replica can answer GET /api/outcomes/:key: the
+// replica whose mutation lost its answer writes a row when it starts reading Flowroute back, bumps its check count
+// and writes the settled state and the answer a retry with the key now gets. Another replica (the browser's poll
+// may land anywhere behind a load balancer) reads the row. Rows live as long as idempotency records (24 h).
+import type { Queryable } from './db';
+import { IDEMPOTENCY_TTL_MS } from './idempotency';
+import type { StoredResponse } from './types';
+
+export type OutcomeState = 'checking' | 'applied' | 'not_applied' | 'flagged';
+
+export interface OutcomeRecord {
+  userId: string;
+  key: string;
+  username: string;
+  operation: string;
+  target: string | null;
+  intentId: string | null;
+  state: OutcomeState;
+  detail: string;
+  checks: number;
+  answer: StoredResponse | null;
+  /** When the answer was found missing, and when the checking replica gives up (then flags it). */
+  lostAt: number;
+  deadlineAt: number;
+  settledAt: number | null;
+}
+
+interface Row {
+  user_id: string;
+  key: string;
+  username: string;
+  operation: string;
+  target: string | null;
+  intent_id: string | null;
+  state: OutcomeState;
+  detail: string;
+  checks: number;
+  answer: StoredResponse | string | null;
+  lost_at: Date;
+  deadline_at: Date;
+  settled_at: Date | null;
+}
+
+function fromRow(r: Row): OutcomeRecord {
+  return {
+    userId: r.user_id,
+    key: r.key,
+    username: r.username,
+    operation: r.operation,
+    target: r.target,
+    intentId: r.intent_id,
+    state: r.state,
+    detail: r.detail,
+    checks: Number(r.checks),
+    answer: typeof r.answer === 'string' ? (JSON.parse(r.answer) as StoredResponse) : r.answer,
+    lostAt: new Date(r.lost_at).getTime(),
+    deadlineAt: new Date(r.deadline_at).getTime(),
+    settledAt: r.settled_at === null ? null : new Date(r.settled_at).getTime(),
+  };
+}
+
+export class DbOutcomeStore {
+  constructor(
+    private readonly db: Queryable,
+    private readonly ttlMs = IDEMPOTENCY_TTL_MS,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /**
+   * A check starts. The same (user, key) may come again after "not applied" freed the key and the resent request
+   * lost its answer too: the row then starts over.
+   */
+  async begin(r: Omit<OutcomeRecord, 'state' | 'checks' | 'answer' | 'settledAt'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO outcome_checks (user_id, key, username, operation, target, intent_id, state, detail, checks,
+         answer, lost_at, deadline_at, settled_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'checking', $7, 0, NULL, $8, $9, NULL, $10)
+       ON CONFLICT (user_id, key) DO UPDATE SET username = EXCLUDED.username, operation = EXCLUDED.operation,
+         target = EXCLUDED.target, intent_id = EXCLUDED.intent_id, state = 'checking', detail = EXCLUDED.detail,
+         checks = 0, answer = NULL, lost_at = EXCLUDED.lost_at, deadline_at = EXCLUDED.deadline_at,
+         settled_at = NULL, expires_at = EXCLUDED.expires_at`,
+      [
+        r.userId,
+        r.key,
+        r.username,
+        r.operation,
+        r.target,
+        r.intentId,
+        r.detail,
+        new Date(r.lostAt),
+        new Date(r.deadlineAt),
+        new Date(r.lostAt + this.ttlMs),
+      ],
+    );
+  }
+
+  /** One more look at Flowroute was taken (still checking). */
+  async checked(userId: string, key: string, checks: number): Promise<void> {
+    await this.db.query(
+      `UPDATE outcome_checks SET checks = $3 WHERE user_id = $1 AND key = $2 AND state = 'checking'`,
+      [userId, key, checks],
+    );
+  }
+
+  /** The settled state and what a retry with the key now gets. */
+  async settle(
+    userId: string,
+    key: string,
+    s: {
+      state: Exclude<OutcomeState, 'checking'>;
+      detail: string;
+      checks: number;
+      answer: StoredResponse;
+      settledAt: number;
+    },
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE outcome_checks SET state = $3, detail = $4, checks = $5, answer = $6::jsonb, settled_at = $7
+       WHERE user_id = $1 AND key = $2`,
+      [userId, key, s.state, s.detail, s.checks, JSON.stringify(s.answer), new Date(s.settledAt)],
+    );
+  }
+
+  async get(userId: string, key: string): Promise<OutcomeRecord | null> {
+    const rows = await this.db.query<Row>(
+      `SELECT user_id, key, username, operation, target, intent_id, state, detail, checks, answer, lost_at,
+         deadline_at, settled_at
+       FROM outcome_checks WHERE user_id = $1 AND key = $2 AND expires_at > $3`,
+      [userId, key, new Date(this.now())],
+    );
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async purgeExpired(): Promise<number> {
+    const rows = await this.db.query('DELETE FROM outcome_checks WHERE expires_at <= $1 RETURNING key', [
+      new Date(this.now()),
+    ]);
+    return rows.length;
+  }
+}
