@@ -13,9 +13,14 @@ export class NumbersPage {
     return this.page.getByRole('table', { name: /^Account numbers/ });
   }
 
-  /** Links in the Number column, formatted like "+1 206-555-0100". */
+  /** The table on wide screens, or the list of cards it becomes on a phone. */
+  get listing(): Locator {
+    return this.table.or(this.page.getByRole('list', { name: /^Account numbers/ }));
+  }
+
+  /** Links in the Number column (or on each card), formatted like "+1 206-555-0100". */
   get numberLinks(): Locator {
-    return this.table.getByRole('link', { name: /^\+1 \d{3}-\d{3}-\d{4}$/ });
+    return this.listing.getByRole('link', { name: /^\+1 \d{3}-\d{3}-\d{4}$/ });
   }
 
   filter(name: 'Starts with' | 'Contains' | 'Ends with'): Locator {
