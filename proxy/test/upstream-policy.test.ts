@@ -62,6 +62,27 @@ describe('CircuitBreaker (unit, fake clock)', () => {
     expect(c.current).toBe('closed');
   });
 
+  it('keeps counting exactly over a long busy run (old calls dropped in bulk, not one shift per call)', () => {
+    let now = 0;
+    const b = new CircuitBreaker({ ...BREAKER, consecutiveFailures: 1_000_000 }, () => now);
+    // 60 s at 5,000 calls/s, 40 % failing: never ≥ 50 % in any 10-s window.
+    for (let i = 0; i < 300_000; i++) {
+      now = i / 5;
+      b.record(i % 5 >= 2, false);
+    }
+    expect(b.current).toBe('closed');
+    // Then 60 % failing: the window (the last 10 s, ~50,000 calls) reaches 50 % failed and it opens.
+    let openedAt = -1;
+    for (let i = 0; i < 100_000 && openedAt < 0; i++) {
+      now = 60_000 + i / 5;
+      b.record(i % 5 >= 3, false);
+      if (b.current === 'open') openedAt = i;
+    }
+    // 40 % → 60 %: the share crosses 50 % when about half the window is new calls (~25,000 of them).
+    expect(openedAt).toBeGreaterThan(20_000);
+    expect(openedAt).toBeLessThan(30_000);
+  });
+
   it('neutral answers (429, refused credentials) neither open nor close it', () => {
     const b = new CircuitBreaker(BREAKER, () => 0);
     for (let i = 0; i < 50; i++) b.record(null, false);
@@ -101,6 +122,19 @@ describe('Bulkhead and RetryBudget (unit)', () => {
     expect(taken + 3).toBe(10); // 20 % of 50
     now = 20_000;
     expect(budget.tryTake()).toBe(true); // new window
+  });
+
+  it('counts only the reads of the last window, also after a long healthy run', () => {
+    let now = 0;
+    const budget = new RetryBudget(0.2, 0, 10_000, () => now);
+    // 100 s at 1,000 reads/s and no retry at all: the window holds the last 10,000 reads.
+    for (let i = 0; i < 100_000; i++) {
+      now = i;
+      budget.noteRead();
+    }
+    let taken = 0;
+    while (budget.tryTake()) taken++;
+    expect(taken).toBe(2_000); // 20 % of the 10,000 reads of the last 10 s, not of all 100,000
   });
 });
 

@@ -27,7 +27,14 @@ export class CircuitBreaker {
   private consecutive = 0;
   private openedAt = 0;
   private probeInFlight = false;
+  /**
+   * The calls of the last windowMs, oldest first, from `head` on (entries before it have left the window; the array
+   * is compacted now and then instead of shifted on every call, which was O(calls in the window) per request).
+   */
   private window: { at: number; failed: boolean }[] = [];
+  private head = 0;
+  /** Failed calls among window[head…]. */
+  private failures = 0;
   /** How many times the breaker opened (metrics/tests). */
   opened = 0;
 
@@ -64,12 +71,13 @@ export class CircuitBreaker {
       return;
     }
     this.window.push({ at: t, failed: !ok });
+    if (!ok) this.failures++;
     this.prune(t);
     if (ok) {
       this.consecutive = 0;
       if (probe || this.state === 'half_open') {
         this.state = 'closed';
-        this.window = [];
+        this.clearWindow();
       }
       return;
     }
@@ -79,10 +87,10 @@ export class CircuitBreaker {
       return;
     }
     if (this.state !== 'closed') return;
-    const failures = this.window.filter((w) => w.failed).length;
+    const calls = this.window.length - this.head;
     if (
       this.consecutive >= this.opts.consecutiveFailures ||
-      (this.window.length >= this.opts.minVolume && failures / this.window.length >= this.opts.failureRatio)
+      (calls >= this.opts.minVolume && this.failures / calls >= this.opts.failureRatio)
     ) {
       this.trip(t);
     }
@@ -92,7 +100,7 @@ export class CircuitBreaker {
   reset(): void {
     this.state = 'closed';
     this.consecutive = 0;
-    this.window = [];
+    this.clearWindow();
     this.probeInFlight = false;
   }
 
@@ -101,14 +109,29 @@ export class CircuitBreaker {
     this.state = 'open';
     this.openedAt = t;
     this.consecutive = 0;
+    this.clearWindow();
+  }
+
+  private clearWindow(): void {
     this.window = [];
+    this.head = 0;
+    this.failures = 0;
   }
 
   private prune(t: number): void {
     const cutoff = t - this.opts.windowMs;
-    let i = 0;
-    while (i < this.window.length && this.window[i]!.at < cutoff) i++;
-    if (i > 0) this.window.splice(0, i);
+    const w = this.window;
+    let i = this.head;
+    while (i < w.length && w[i]!.at < cutoff) {
+      if (w[i]!.failed) this.failures--;
+      i++;
+    }
+    this.head = i;
+    // Drop the expired entries in one go once they are at least half of the array.
+    if (i > 1024 && i * 2 > w.length) {
+      this.window = w.slice(i);
+      this.head = 0;
+    }
   }
 }
 
@@ -166,8 +189,8 @@ export class Bulkhead {
  * `minPerWindow` are always allowed), so a struggling Flowroute never sees a retry storm.
  */
 export class RetryBudget {
-  private reads: number[] = [];
-  private retries: number[] = [];
+  private readonly reads = new Timestamps();
+  private readonly retries = new Timestamps();
 
   constructor(
     private readonly ratio: number,
@@ -177,19 +200,45 @@ export class RetryBudget {
   ) {}
 
   noteRead(): void {
-    this.reads.push(this.now());
+    const t = this.now();
+    this.reads.push(t);
+    // Forget reads as they leave the window (they were kept until the next retry before: unbounded when healthy).
+    this.reads.countSince(t - this.windowMs);
   }
 
   /** Takes one retry from the budget if there is one. */
   tryTake(): boolean {
     const t = this.now();
     const cutoff = t - this.windowMs;
-    this.reads = this.reads.filter((x) => x >= cutoff);
-    this.retries = this.retries.filter((x) => x >= cutoff);
-    const allowed = Math.max(this.minPerWindow, Math.floor(this.reads.length * this.ratio));
-    if (this.retries.length >= allowed) return false;
+    const reads = this.reads.countSince(cutoff);
+    const retries = this.retries.countSince(cutoff);
+    const allowed = Math.max(this.minPerWindow, Math.floor(reads * this.ratio));
+    if (retries >= allowed) return false;
     this.retries.push(t);
     return true;
+  }
+}
+
+/** Times in the order they happened; the old ones are dropped from the front in O(1) amortised. */
+class Timestamps {
+  private at: number[] = [];
+  private head = 0;
+
+  push(t: number): void {
+    this.at.push(t);
+  }
+
+  /** Drops the times before `cutoff` and returns how many are left. */
+  countSince(cutoff: number): number {
+    const at = this.at;
+    let i = this.head;
+    while (i < at.length && at[i]! < cutoff) i++;
+    this.head = i;
+    if (i > 1024 && i * 2 > at.length) {
+      this.at = at.slice(i);
+      this.head = 0;
+    }
+    return this.at.length - this.head;
   }
 }
 
