@@ -20,7 +20,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Suspense, useState, type MouseEvent } from 'react';
 import { Link, Outlet, useLocation, useNavigation } from 'react-router';
 import { LoadingState } from '@/components/states';
-import { authQueries, hasRole, useCurrentUser } from '@/lib/auth';
+import { authQueries, useCurrentUser } from '@/lib/auth';
 import { DeferredQuickSearch } from './deferred-quick-search';
 import { Hint } from './hint';
 import { MoonIcon, SearchIcon, SunIcon } from './icons';
@@ -28,7 +28,7 @@ import { OfflineBanner } from './offline-banner';
 import classes from './shell.module.css';
 import type { UserMenu as UserMenuType } from './user-menu';
 import { UserMenuButton } from './user-menu-button';
-import { ADMIN_NAV_ITEMS, NAV_ITEMS, type NavItem } from './shell-nav';
+import { ADMIN_NAV_ITEMS, NAV_ITEMS, navItemsFor, type NavItem } from './shell-nav';
 
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -167,9 +167,7 @@ function Header({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: (
 
 function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
-  const computed = useComputedColorScheme('light', {
-    getInitialValueInEffect: true,
-  });
+  const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
   const next = computed === 'dark' ? 'light' : 'dark';
   return (
     <Hint label={`Switch to ${next} mode`} describes={false}>
@@ -228,13 +226,13 @@ function UserMenu() {
 function Navigation({ onNavigate }: { onNavigate: () => void }) {
   const user = useCurrentUser();
   const location = useLocation();
-  const adminItems = ADMIN_NAV_ITEMS.filter((item) => !item.role || hasRole(user, item.role));
+  const adminItems = navItemsFor(ADMIN_NAV_ITEMS, user);
   const renderItem = (item: NavItem) => {
     const active = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
     const Icon = item.icon;
     return (
       <NavLink
-        key={item.to}
+        key={item.label}
         component={Link}
         to={item.to}
         label={item.label}
@@ -250,7 +248,7 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
     // A native scroll box: Mantine's ScrollArea brings floating-ui into the first route (docs/performance.md).
     <div className={classes.navScroll}>
       <div>
-        {NAV_ITEMS.map(renderItem)}
+        {navItemsFor(NAV_ITEMS, user).map(renderItem)}
         {adminItems.length > 0 ? (
           <>
             <Divider my="xs" label="Admin" labelPosition="left" />
