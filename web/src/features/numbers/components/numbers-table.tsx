@@ -121,6 +121,8 @@ export interface NumbersTableProps {
   caption: string;
   /** When this changes (another page, filter or sort), the table scrolls back to its first row. */
   resetKey?: string;
+  /** False for roles that cannot change routes: no selection column (the bulk bar is their only use). */
+  selectable?: boolean;
 }
 
 export function NumbersTable({
@@ -134,6 +136,7 @@ export function NumbersTable({
   height = 'min(70vh, 900px)',
   caption,
   resetKey,
+  selectable = true,
 }: NumbersTableProps) {
   return (
     <VirtualTable
@@ -145,13 +148,17 @@ export function NumbersTable({
       cardHeight={CARD_HEIGHT}
       height={height}
       isSelected={(row) => isSelected(row.id)}
-      selection={{
-        onToggle,
-        label: checkLabel,
-        allState,
-        onToggleAll,
-        allLabel: 'Select all numbers on this page',
-      }}
+      selection={
+        selectable
+          ? {
+              onToggle,
+              label: checkLabel,
+              allState,
+              onToggleAll,
+              allLabel: 'Select all numbers on this page',
+            }
+          : undefined
+      }
       sort={sort}
       onSort={onSort as (sort: TableSort | null) => void}
       resetKey={resetKey}

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { nextOffsetFromLink } from '@/components/pager';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
-import { Can } from '@/lib/auth';
+import { Can, useHasRole } from '@/lib/auth';
 import { numberQueries } from '@/lib/flowroute/numbers';
 import {
   PAGE_SIZES,
@@ -109,6 +109,8 @@ export function NumbersListPage() {
   // Mounted from the first selection (or a saved run) on, then kept: it holds the last run's results and revert.
   const [bulkMounted, setBulkMounted] = useState(hasSavedBulkRun);
   if (!bulkMounted && selection.mode !== 'none') setBulkMounted(true);
+  // Selecting rows only serves the bulk route change: a viewer (who cannot change routes) gets neither.
+  const canRoute = useHasRole('operator');
 
   return (
     <>
@@ -132,7 +134,7 @@ export function NumbersListPage() {
         />
 
         {/* Once mounted, always mounted: with nothing selected it hides itself, but keeps the last run's results. */}
-        {bulkMounted ? (
+        {bulkMounted && canRoute ? (
           <Suspense fallback={null}>
             <BulkRouteBar
               selection={bulkSelection ?? { mode: 'some', numbers: [] }}
@@ -142,7 +144,7 @@ export function NumbersListPage() {
           </Suspense>
         ) : null}
 
-        {allState === 'all' && selection.mode === 'some' && morePagesExist ? (
+        {canRoute && allState === 'all' && selection.mode === 'some' && morePagesExist ? (
           <Alert variant="light" color="blue" p="xs">
             <Group gap="xs" wrap="wrap">
               <Text size="sm">
@@ -154,7 +156,7 @@ export function NumbersListPage() {
             </Group>
           </Alert>
         ) : null}
-        {selection.mode === 'all-matching' ? (
+        {canRoute && selection.mode === 'all-matching' ? (
           <Alert variant="light" color="blue" p="xs">
             <Group gap="xs" wrap="wrap">
               <Text size="sm">
@@ -252,6 +254,7 @@ export function NumbersListPage() {
               onToggleAll={toggleAll}
               allState={allState}
               caption={caption}
+              selectable={canRoute}
               resetKey={`${offset}|${limit}|${JSON.stringify(filters)}|${sort?.key ?? ''}|${sort?.dir ?? ''}`}
             />
             <Group justify="space-between" gap="sm" wrap="wrap">
