@@ -194,7 +194,7 @@ export function NumbersListPage() {
             limit={limit}
             count={rows.length}
             nextOffset={list.isPlaceholderData ? null : nextOffset}
-            loading={list.isPlaceholderData}
+            loading={list.isPlaceholderData || !list.data}
             onPage={(o) => update({ offset: o })}
           />
         </Group>
@@ -296,7 +296,8 @@ function PageButtons({
   return (
     <Group gap="xs" wrap="nowrap">
       <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }} aria-live="polite">
-        {count > 0 ? `${offset + 1}–${offset + count}` : '0'}
+        {/* No page yet (loading or failed) is not "0" numbers. */}
+        {count > 0 ? `${offset + 1}–${offset + count}` : loading ? '' : '0'}
         {nextOffset !== null ? ' · more' : ''}
       </Text>
       <Button
