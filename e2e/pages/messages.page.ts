@@ -1,5 +1,6 @@
 // Page object for the Messages screens: compose, log, detail, conversations.
 import { expect, type Locator, type Page } from '@playwright/test';
+import { readCsv } from '../../web/src/test-csv';
 
 export class MessagesPage {
   constructor(readonly page: Page) {}
@@ -97,32 +98,10 @@ export class MessagesPage {
   }
 }
 
-/** Minimal RFC 4180 reader for checking exported files. */
+/**
+ * Reads a downloaded CSV export with the strict RFC 4180 reader the writer's unit tests use (web/src/test-csv.ts).
+ * The download carries a UTF-8 byte-order mark (for Excel): required here, then dropped.
+ */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  const src = text.replace(/^\ufeff/, '');
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\r' && src[i + 1] === '\n') {
-      record.push(field);
-      rows.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
+  return readCsv(text, { bom: 'required' });
 }

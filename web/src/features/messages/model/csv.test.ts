@@ -1,34 +1,6 @@
 import { buildMessagesCsv, csvField, csvFileName, guardFormula } from './csv';
+import { CsvFormatError, readCsv } from '@/test-csv';
 import { row } from './fixtures.test-util';
-
-/** Minimal RFC 4180 parser, to check that what we write reads back as the same fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      rows.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
-}
 
 describe('csvField', () => {
   it('leaves plain values alone and quotes commas, quotes and line breaks', () => {
@@ -55,6 +27,7 @@ describe('csvField', () => {
 });
 
 describe('buildMessagesCsv', () => {
+  // Read back with the strict reader the e2e export test uses too (web/src/test-csv.ts).
   it('writes a header and one row per record, readable back field for field', () => {
     const rows = [
       row({
@@ -75,7 +48,7 @@ describe('buildMessagesCsv', () => {
     ];
     const text = buildMessagesCsv(rows);
     expect(text.endsWith('\r\n')).toBe(true);
-    const parsed = parseCsv(text);
+    const parsed = readCsv(text);
     expect(parsed[0]).toEqual([
       'time_utc',
       'direction',
@@ -109,13 +82,13 @@ describe('buildMessagesCsv', () => {
   it('counts segments by Flowroute’s rule and 1 for MMS', () => {
     const long = row({ body: 'a'.repeat(161) });
     const mms = row({ body: 'a'.repeat(500), is_mms: true });
-    const parsed = parseCsv(buildMessagesCsv([long, mms]));
+    const parsed = readCsv(buildMessagesCsv([long, mms]));
     expect(parsed[1]?.[5]).toBe('2');
     expect(parsed[2]?.[5]).toBe('1');
   });
 
   it('writes only the header for no rows', () => {
-    expect(parseCsv(buildMessagesCsv([]))).toHaveLength(1);
+    expect(readCsv(buildMessagesCsv([]))).toHaveLength(1);
   });
 });
 
@@ -123,4 +96,30 @@ it('names the file after the range', () => {
   expect(csvFileName('2026-11-21T00:00:00.000Z', '2026-11-28T10:00:00.000Z')).toBe(
     'messages_2026-11-21_2026-11-28.csv',
   );
+});
+
+describe('readCsv (the strict test reader both suites use)', () => {
+  it('reads quoted commas, doubled quotes and line breaks inside quotes', () => {
+    expect(readCsv('a,"b,c","say ""hi""","x\r\ny"\r\n,,,""\r\n')).toEqual([
+      ['a', 'b,c', 'say "hi"', 'x\r\ny'],
+      ['', '', '', ''],
+    ]);
+    expect(readCsv('\ufeffa\r\n', { bom: 'required' })).toEqual([['a']]);
+  });
+
+  it('refuses what RFC 4180 does not allow, so a malformed export fails the test', () => {
+    for (const bad of [
+      'a,b', // last record without CRLF
+      'a,b\n', // bare LF
+      'a\rb\r\n', // bare CR
+      'a,"b\r\n', // unterminated quote
+      'a,"b"c\r\n', // text after a closing quote
+      'a,b"c"\r\n', // quote inside an unquoted field
+      'a,b\r\nc\r\n', // fewer fields than the first record
+      '\ufeffa\r\n', // a BOM where none belongs
+    ]) {
+      expect(() => readCsv(bad), JSON.stringify(bad)).toThrow(CsvFormatError);
+    }
+    expect(() => readCsv('a\r\n', { bom: 'required' })).toThrow(CsvFormatError);
+  });
 });
