@@ -2,11 +2,18 @@
 // demo mode with the embedded emulator (its control API on E2E_EMULATOR_PORT so tests can inject faults).
 // Several engineers running e2e at once: give each run its own ports, e.g.
 //   E2E_PORT=9480 E2E_EMULATOR_PORT=9481 npx playwright test e2e/specs/numbers.spec.ts
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PROJECT, DESKTOP_VIEWPORT } from './e2e/chromium';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8180);
 export const E2E_EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 8181);
 export const E2E_DEMO_PASSWORD = process.env.E2E_DEMO_PASSWORD ?? 'e2e-demo-password-7f3a';
+/**
+ * The build under test: `npm run build`'s build/proxy and dist/ by default; E2E_BUILD_DIR=<dir> runs <dir>/proxy
+ * and serves <dir>/dist instead (e.g. `BENCH_BUILD_DIR=<dir>` with bench/lib/build.mjs), so a run does not depend on
+ * — or replace — the shared build others are testing.
+ */
+const E2E_BUILD_DIR = process.env.E2E_BUILD_DIR;
 
 export default defineConfig({
   testDir: './e2e/specs',
@@ -21,32 +28,12 @@ export default defineConfig({
     baseURL: `http://localhost:${E2E_PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    viewport: { width: 1440, height: 900 },
+    viewport: DESKTOP_VIEWPORT,
   },
-  projects: [
-    {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        viewport: { width: 1440, height: 900 },
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      },
-    },
-  ],
+  projects: [CHROMIUM_PROJECT],
   webServer: {
     // A fresh database per run; the proxy serves dist/ (build first: `npm run build`).
-    command: `rm -rf .data/e2e-${E2E_PORT} && node build/proxy/server.js`,
+    command: `rm -rf .data/e2e-${E2E_PORT} && node ${E2E_BUILD_DIR ? `${E2E_BUILD_DIR}/proxy` : 'build/proxy'}/server.js`,
     url: `http://localhost:${E2E_PORT}/livez`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -68,6 +55,7 @@ export default defineConfig({
       DAILY_CAP_SENDS: '100000',
       FLOWROUTE_ACCESS_KEY: '',
       FLOWROUTE_SECRET_KEY: '',
+      ...(E2E_BUILD_DIR ? { STATIC_DIR: `${E2E_BUILD_DIR}/dist` } : {}),
     },
   },
 });

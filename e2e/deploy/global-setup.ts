@@ -9,12 +9,21 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LOG_DIR, NGINX, ProcessGroup, ROOT, startNginx, staticServer, waitFor } from './processes';
+import {
+  bundle,
+  DIST,
+  DIST_CROSS,
+  LOG_DIR,
+  NGINX,
+  ProcessGroup,
+  ROOT,
+  startNginx,
+  staticServer,
+  waitFor,
+} from './processes';
 import { CLIENT_IP, DEMO_PASSWORD, NGINX_SOURCE_IP, PORTS, SEPARATE_ORIGINS } from './topologies';
 
-export { LOG_DIR, ROOT };
-export const DIST = path.join(ROOT, 'dist');
-export const DIST_CROSS = path.join(ROOT, 'build', 'dist-cross');
+export { DIST, DIST_CROSS, LOG_DIR, ROOT };
 
 function proxyEnv(dataDir: string, extra: Record<string, string>): Record<string, string> {
   return {
@@ -30,8 +39,8 @@ function proxyEnv(dataDir: string, extra: Record<string, string>): Record<string
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  for (const p of ['build/proxy/server.js', 'dist/index.html']) {
-    if (!existsSync(path.join(ROOT, p))) throw new Error(`missing ${p}: run \`npm run build\` first`);
+  for (const p of [bundle('server'), path.join(DIST, 'index.html')]) {
+    if (!existsSync(p)) throw new Error(`missing ${p}: run \`npm run build\` first`);
   }
   if (!existsSync(NGINX))
     throw new Error(`nginx not found at ${NGINX} (apt-get install nginx, or set NGINX_PATH)`);
@@ -52,7 +61,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ],
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, VITE_API_ORIGIN: SEPARATE_ORIGINS.apiOrigin } },
   );
-  if (vite.status !== 0) throw new Error('vite build of build/dist-cross failed');
+  if (vite.status !== 0) throw new Error(`vite build of ${DIST_CROSS} failed`);
 
   const group = new ProcessGroup();
   const work = mkdtempSync(path.join(tmpdir(), 'flowroute-deploy-'));
@@ -60,7 +69,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const same = group.start(
       'proxy-same',
       process.execPath,
-      ['build/proxy/server.js'],
+      [bundle('server')],
       proxyEnv(path.join(work, 'data-same'), {
         PORT: String(PORTS.sameProxy),
         EMULATOR_PORT: String(PORTS.sameEmulator),
@@ -70,7 +79,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const cross = group.start(
       'proxy-cross',
       process.execPath,
-      ['build/proxy/server.js'],
+      [bundle('server')],
       proxyEnv(path.join(work, 'data-cross'), {
         PORT: String(PORTS.crossProxy),
         EMULATOR_PORT: String(PORTS.crossEmulator),

@@ -2,7 +2,8 @@
 // (same origin; separate origins with CORS), started on loopback by global-setup.ts. Run after `npm run build`:
 //   npx playwright test -c e2e/deploy/playwright.deploy.config.ts
 // Ports DEPLOY_PORT_BASE..+24 (default 9800–9824); see topologies.ts. rotation.spec.ts needs TEST_DATABASE_URL.
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PROJECT, DESKTOP_VIEWPORT } from '../chromium';
 import { BASE } from './topologies';
 
 export default defineConfig({
@@ -19,27 +20,7 @@ export default defineConfig({
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    viewport: { width: 1440, height: 900 },
+    viewport: DESKTOP_VIEWPORT,
   },
-  projects: [
-    {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        viewport: { width: 1440, height: 900 },
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      },
-    },
-  ],
+  projects: [CHROMIUM_PROJECT],
 });

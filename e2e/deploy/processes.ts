@@ -7,7 +7,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const LOG_DIR = path.join(ROOT, 'test-results', 'deploy', 'logs');
+const PORT_BASE = process.env.DEPLOY_PORT_BASE;
+/** Logs of a run; a run on other ports (DEPLOY_PORT_BASE) keeps its own, so two runs never clear each other's. */
+export const LOG_DIR = path.join(ROOT, 'test-results', 'deploy', PORT_BASE ? `logs-${PORT_BASE}` : 'logs');
+/**
+ * The build under test: `npm run build`'s build/proxy and dist/ (and the topology-2 SPA built into build/dist-cross)
+ * by default; DEPLOY_BUILD_DIR=<dir> (inside the repo) uses <dir>/proxy, <dir>/dist and <dir>/dist-cross, so a run
+ * neither needs nor replaces the shared build.
+ */
+const BUILD_DIR = process.env.DEPLOY_BUILD_DIR ? path.resolve(ROOT, process.env.DEPLOY_BUILD_DIR) : null;
+export const PROXY_DIR = path.join(BUILD_DIR ?? path.join(ROOT, 'build'), 'proxy');
+export const DIST = BUILD_DIR ? path.join(BUILD_DIR, 'dist') : path.join(ROOT, 'dist');
+export const DIST_CROSS = path.join(BUILD_DIR ?? path.join(ROOT, 'build'), 'dist-cross');
+/** The proxy bundle's entry points: server.js, emulator.js, users.js. */
+export const bundle = (name: 'server' | 'emulator' | 'users') => path.join(PROXY_DIR, `${name}.js`);
 export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 const SNIPPETS = path.join(ROOT, 'docs', 'deploy', 'nginx', 'snippets');
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import pg from 'pg';
-import { ProcessGroup, startNginx, waitFor } from './processes';
+import { bundle, ProcessGroup, startNginx, waitFor } from './processes';
 import { NGINX_SOURCE_IP, PORTS } from './topologies';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -168,7 +168,7 @@ test('rotating the Flowroute key by a rolling restart of two replicas fails 0 re
   const stub = await startKeyStub(PORTS.rollUpstream, PORTS.rollEmulator);
   let stopLoad = true;
   try {
-    const emulator = group.start('rolling-emulator', process.execPath, ['build/proxy/emulator.js'], {
+    const emulator = group.start('rolling-emulator', process.execPath, [bundle('emulator')], {
       PORT: String(PORTS.rollEmulator),
       HOST: '127.0.0.1',
       FLOWROUTE_ACCESS_KEY: EMULATOR_KEY.access,
@@ -197,7 +197,7 @@ test('rotating the Flowroute key by a rolling restart of two replicas fails 0 re
     });
     const users = spawnSync(
       process.execPath,
-      ['build/proxy/users.js', 'add', 'ops', '--role', 'admin', '--password-stdin'],
+      [bundle('users'), 'add', 'ops', '--role', 'admin', '--password-stdin'],
       { input: `${PASSWORD}\n`, encoding: 'utf8', env: { PATH: process.env.PATH, ...env(OLD, 0) } },
     );
     expect(users.status, users.stderr + users.stdout).toBe(0);
@@ -206,22 +206,12 @@ test('rotating the Flowroute key by a rolling restart of two replicas fails 0 re
       {
         name: 'rolling-a',
         port: PORTS.rollReplicaA,
-        child: group.start(
-          'rolling-a',
-          process.execPath,
-          ['build/proxy/server.js'],
-          env(OLD, PORTS.rollReplicaA),
-        ),
+        child: group.start('rolling-a', process.execPath, [bundle('server')], env(OLD, PORTS.rollReplicaA)),
       },
       {
         name: 'rolling-b',
         port: PORTS.rollReplicaB,
-        child: group.start(
-          'rolling-b',
-          process.execPath,
-          ['build/proxy/server.js'],
-          env(OLD, PORTS.rollReplicaB),
-        ),
+        child: group.start('rolling-b', process.execPath, [bundle('server')], env(OLD, PORTS.rollReplicaB)),
       },
     ];
     for (const r of replicas) await waitFor(`http://127.0.0.1:${r.port}/readyz`, r.child, r.name);
@@ -270,7 +260,7 @@ test('rotating the Flowroute key by a rolling restart of two replicas fails 0 re
     writeFileSync(secretFile, `${NEW.secret}\n`, { mode: 0o600 });
     for (const r of replicas) {
       await group.stop(r.child);
-      r.child = group.start(r.name, process.execPath, ['build/proxy/server.js'], env(NEW, r.port));
+      r.child = group.start(r.name, process.execPath, [bundle('server')], env(NEW, r.port));
       await waitFor(`http://127.0.0.1:${r.port}/readyz`, r.child, r.name);
       await sleep(12_000); // nginx's fail_timeout (10 s) must pass before the other replica may go
     }
