@@ -1,5 +1,6 @@
 // Drives the bulk state machine against the API: list the matching numbers, read each one's current
-// route (details, limited concurrency), apply (≤ 4 at once), retry failures, revert to the "before" values.
+// route (details, limited concurrency), apply (≤ 4 at once), retry failures, revert to the "before" values —
+// applying and reverting are one loop (`run`) with a mode.
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import {
@@ -29,6 +30,7 @@ import {
   loadSnapshot,
   runPool,
   saveSnapshot,
+  type BulkAction,
   type BulkState,
   type ChangeResult,
   type LoadResult,
@@ -41,6 +43,27 @@ export type BulkFilters = { starts_with?: string; contains?: string; ends_with?:
 export const LOAD_CONCURRENCY = 6;
 /** Changes sent at once. */
 export const APPLY_CONCURRENCY = 4;
+
+type RunMode = 'apply' | 'revert';
+/** A change to send: `target` is the route to set (the chosen one, or the saved "before" one on revert). */
+type Queued = { number: string; target: string; key: string };
+
+/** How the two phases report to the state machine (the loop itself is shared: `run` in useBulkRun). */
+const PHASES: Record<
+  RunMode,
+  { results: (results: ChangeResult[]) => BulkAction; done: BulkAction; mismatch: string }
+> = {
+  apply: {
+    results: (results) => ({ type: 'item_results', results }),
+    done: { type: 'apply_done' },
+    mismatch: 'still reports route',
+  },
+  revert: {
+    results: (results) => ({ type: 'revert_results', results }),
+    done: { type: 'revert_done' },
+    mismatch: 'reports route',
+  },
+};
 
 function otherSlot(slot: RouteSlot): RouteSlot {
   return slot === 'primary' ? 'failover' : 'primary';
@@ -151,23 +174,39 @@ export function useBulkRun() {
     [readDetail, gates],
   );
 
-  /** Sends the change for `numbers` (all ready ones, or the failed ones on retry). */
-  const apply = useCallback(
-    async (numbers: string[]) => {
+  /**
+   * One loop for both phases: sends the queued changes (≤ 4 at once), reads each number back to record what
+   * Flowroute now reports, and marks whatever a stop left unsent. `apply` sets the chosen route on `numbers`
+   * (all ready ones, or the failed ones on retry); `revert` puts each one's saved "before" route back.
+   */
+  const run = useCallback(
+    async (mode: RunMode, numbers: string[]) => {
       const current = stateRef.current;
       const { slot, routeId } = current;
-      if (!routeId || numbers.length === 0) return;
+      const queue = numbers.flatMap((number): Queued[] => {
+        const item = current.items[number];
+        if (mode === 'apply') {
+          if (!routeId) return [];
+          return [{ number, target: routeId, key: keyForAttempt(item?.status === 'failed' ? item : {}) }];
+        }
+        if (!item || typeof item.before !== 'string') return [];
+        const previous = item.revert === 'failed' ? { key: item.revertKey, error: item.revertError } : {};
+        return [{ number, target: item.before, key: keyForAttempt(previous) }];
+      });
+      if (queue.length === 0) return;
       const controller = new AbortController();
       abortRef.current = controller;
-      const queue = numbers.map((number) => {
-        const item = current.items[number];
-        return { number, key: keyForAttempt(item?.status === 'failed' ? item : {}) };
-      });
-      dispatch({ type: 'apply_start', queue, at: new Date().toISOString() });
+      const steps = PHASES[mode];
+      const started = queue.map(({ number, key }) => ({ number, key }));
+      dispatch(
+        mode === 'apply'
+          ? { type: 'apply_start', queue: started, at: new Date().toISOString() }
+          : { type: 'revert_start', queue: started },
+      );
       const finished = new Set<string>();
       const results = batcher<ChangeResult>((batch) => {
         for (const r of batch) finished.add(r.number);
-        dispatch({ type: 'item_results', results: batch });
+        dispatch(steps.results(batch));
         patchRouteUsage(
           queryClient,
           batch.flatMap((r) =>
@@ -178,9 +217,9 @@ export function useBulkRun() {
       await runPool(
         queue,
         APPLY_CONCURRENCY,
-        async ({ number, key }) => {
+        async ({ number, target, key }) => {
           try {
-            await change(number, slot, routeId, key, controller.signal);
+            await change(number, slot, target, key, controller.signal);
           } catch (error) {
             results.push({ number, error: changeError(error) });
             return;
@@ -189,12 +228,12 @@ export function useBulkRun() {
           try {
             const after = routeOf(await readDetail(number, controller.signal), slotRelationship(slot)).id;
             results.push(
-              after === routeId
+              after === target
                 ? { number, after }
                 : {
                     number,
                     error: {
-                      message: `Flowroute answered 204 but still reports route ${after ?? 'none'}.`,
+                      message: `Flowroute answered 204 but ${steps.mismatch} ${after ?? 'none'}.`,
                       status: 204,
                       unknownOutcome: false,
                     },
@@ -210,99 +249,25 @@ export function useBulkRun() {
       // Anything still queued was stopped before it was sent.
       const stopped = queue.filter((q) => !finished.has(q.number));
       if (stopped.length > 0) {
-        dispatch({
-          type: 'item_results',
-          results: stopped.map((q) => ({
-            number: q.number,
-            error: { message: 'Stopped before it was sent.', status: 0, unknownOutcome: false },
-          })),
-        });
+        dispatch(
+          steps.results(
+            stopped.map((q) => ({
+              number: q.number,
+              error: { message: 'Stopped before it was sent.', status: 0, unknownOutcome: false },
+            })),
+          ),
+        );
       }
       void invalidateNumbers(queryClient);
-      dispatch({ type: 'apply_done' });
+      dispatch(steps.done);
     },
     [queryClient, readDetail, change],
   );
 
+  /** Sends the change for `numbers` (all ready ones, or the failed ones on retry). */
+  const apply = useCallback((numbers: string[]) => run('apply', numbers), [run]);
   /** Puts the saved "before" route back on `numbers`. */
-  const revert = useCallback(
-    async (numbers: string[]) => {
-      const current = stateRef.current;
-      const { slot } = current;
-      const controller = new AbortController();
-      abortRef.current = controller;
-      const queue = numbers.flatMap((number) => {
-        const item = current.items[number];
-        if (!item || typeof item.before !== 'string') return [];
-        return [
-          {
-            number,
-            before: item.before,
-            key: keyForAttempt(
-              item.revert === 'failed' ? { key: item.revertKey, error: item.revertError } : {},
-            ),
-          },
-        ];
-      });
-      if (queue.length === 0) return;
-      dispatch({ type: 'revert_start', queue });
-      const finished = new Set<string>();
-      const results = batcher<ChangeResult>((batch) => {
-        for (const r of batch) finished.add(r.number);
-        dispatch({ type: 'revert_results', results: batch });
-        patchRouteUsage(
-          queryClient,
-          batch.flatMap((r) =>
-            'after' in r && r.after !== undefined ? [{ number: r.number, slot, routeId: r.after }] : [],
-          ),
-        );
-      });
-      await runPool(
-        queue,
-        APPLY_CONCURRENCY,
-        async ({ number, before, key }) => {
-          try {
-            await change(number, slot, before, key, controller.signal);
-          } catch (error) {
-            results.push({ number, error: changeError(error) });
-            return;
-          }
-          try {
-            const after = routeOf(await readDetail(number, controller.signal), slotRelationship(slot)).id;
-            results.push(
-              after === before
-                ? { number, after }
-                : {
-                    number,
-                    error: {
-                      message: `Flowroute answered 204 but reports route ${after ?? 'none'}.`,
-                      status: 204,
-                      unknownOutcome: false,
-                    },
-                  },
-            );
-          } catch {
-            results.push({ number, after: undefined });
-          }
-        },
-        controller.signal,
-      );
-      results.flush();
-      const stopped = queue.filter((q) => !finished.has(q.number));
-      if (stopped.length > 0) {
-        dispatch({
-          type: 'revert_results',
-          results: stopped.map((q) => ({
-            number: q.number,
-            error: { message: 'Stopped before it was sent.', status: 0, unknownOutcome: false },
-          })),
-        });
-      }
-      void invalidateNumbers(queryClient);
-      dispatch({ type: 'revert_done' });
-    },
-    [queryClient, readDetail, change],
-  );
+  const revert = useCallback((numbers: string[]) => run('revert', numbers), [run]);
 
   const stop = useCallback(() => abortRef.current?.abort(), []);
 
