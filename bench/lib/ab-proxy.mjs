@@ -131,6 +131,16 @@ async function main() {
     `ab-proxy: ${variants.map((v) => `${v.name}=${v.ref}${Object.keys(v.env).length ? ` ${JSON.stringify(v.env)}` : ''}`).join(', ')}; ${rounds} rounds × ${seconds} s; load average ${loadStart}`,
   );
 
+  // Every variant warmed up first (JIT, pools, the session cache), so round 0 is not a cold start for some of them.
+  for (const t of targets)
+    for (const { path: p } of reads)
+      await measure({
+        url: `${t.prefix}${p}`,
+        headers: t.headers,
+        connections: connections[0],
+        durationS: 2,
+        warmupS: 0,
+      });
   const cells = [];
   for (let r = 0; r < rounds; r++) {
     for (const { read, path: p } of reads) {

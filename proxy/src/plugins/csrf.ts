@@ -100,9 +100,14 @@ export function refuseCsrf(reply: FastifyReply, verdict: Extract<CsrfVerdict, { 
 export default fp(
   async function csrfPlugin(app: FastifyInstance, opts: CsrfOptions) {
     const allowed = new Set((opts.corsOrigins ?? []).map(normalizeOrigin));
-    app.addHook('onRequest', async (request, reply) => {
+    // Callback style (no promise per request); a refusal answers from the hook and does not call done().
+    app.addHook('onRequest', (request, reply, done) => {
       const verdict = checkCsrf(request, allowed);
-      if (!verdict.ok) return refuseCsrf(reply, verdict);
+      if (!verdict.ok) {
+        refuseCsrf(reply, verdict);
+        return;
+      }
+      done();
     });
   },
   { name: 'csrf', fastify: '5.x' },

@@ -63,14 +63,14 @@ export default fp(
       xFrameOptions: { action: 'deny' },
       crossOriginEmbedderPolicy: false,
     });
-    app.addHook('onRequest', async (_request, reply) => {
+    app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers);
+      done();
     });
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (isPrivatePath(request.url)) {
-        reply.header('cache-control', 'no-store');
-      }
-      return payload;
+    // In onSend, so it overrides whatever a handler set (e.g. the SPA shell's no-cache on /admin/… pages).
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (isPrivatePath(request.url)) reply.header('cache-control', 'no-store');
+      done(null, payload);
     });
   },
   { name: 'security-headers' },
