@@ -4,7 +4,6 @@
 // and a retry with the key on B replays it, sending nothing again. Two apps on one database: one PGlite shared in
 // this process, and (TEST_DATABASE_URL) two connection pools on one PostgreSQL schema. The two-process variant
 // (two `server.ts` processes on PostgreSQL) is in proxy/src/store/processes.test.ts.
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../emulator/index';
 import { openStore, type Store } from '../src/store';
@@ -16,6 +15,13 @@ import {
   TEST_SCRYPT,
   type TestStore,
 } from '../src/store/testing';
+import {
+  addFault,
+  BREAKER_OFF,
+  clearFaults as clearAllFaults,
+  purchaseCount,
+  RETRY_OFF,
+} from './emulator-control';
 import { as, buildTestApp, CANARY_SECRET, TEST_ACCESS_KEY, type TestApp } from './harness';
 
 announcePostgresVariants('outcomes-replicas.test.ts');
@@ -28,34 +34,16 @@ afterAll(async () => {
   await emulator.close();
 });
 
-async function fault(spec: Record<string, unknown>) {
-  const res = await request(`${emulator.url}/__emulator/faults`, {
-    method: 'POST',
-    body: JSON.stringify(spec),
-  });
-  await res.body.dump();
-}
-async function clearFaults() {
-  await (await request(`${emulator.url}/__emulator/faults`, { method: 'DELETE' })).body.dump();
-}
-async function purchases(number: string): Promise<number> {
-  const res = await request(`${emulator.url}/__emulator/stats`);
-  const s = (await res.body.json()) as { purchases: { number: string }[] };
-  return s.purchases.filter((p) => p.number === number).length;
-}
+const fault = (spec: Record<string, unknown>) => addFault(emulator.url, spec);
+const clearFaults = () => clearAllFaults(emulator.url);
+const purchases = (number: string) => purchaseCount(emulator.url, number);
 
 const CONFIG = {
   logLevel: 'silent' as const,
   timeouts: { connectMs: 1000, readMs: 2000, mutationMs: 1000 },
   // The read-backs fail on purpose for a while: keep the breaker out of the way.
-  breaker: {
-    consecutiveFailures: 10_000,
-    failureRatio: 1,
-    windowMs: 10_000,
-    minVolume: 1_000_000,
-    openMs: 1000,
-  },
-  retry: { budgetRatio: 0, minPerWindow: 0, backoffMinMs: 0, backoffMaxMs: 0 },
+  breaker: BREAKER_OFF,
+  retry: RETRY_OFF,
   settle: { deadlineMs: 20_000, graceMs: 300, firstDelayMs: 50, maxIntervalMs: 150 },
 };
 

@@ -1,12 +1,18 @@
 // I-3: an unknown outcome that cannot be settled within the deadline is flagged for an operator (GET
 // /admin/outcomes, audit outcome "unknown"), its key then replays "outcome unknown" and is never sent again; the
 // poll endpoint is per user; a process stopping mid-check flags what it was checking.
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../emulator/index';
 import { requestHash } from '../src/plugins/idempotency';
 import type { AuditStore } from '../src/store/audit';
 import { openTestStore, type TestStore } from '../src/store/testing';
+import {
+  addFault,
+  BREAKER_OFF,
+  clearFaults as clearAllFaults,
+  purchaseCount,
+  RETRY_OFF,
+} from './emulator-control';
 import { as, buildTestApp, CANARY_SECRET, TEST_ACCESS_KEY, type TestApp } from './harness';
 
 let emulator: EmulatorHandle;
@@ -14,21 +20,9 @@ let store: TestStore;
 let t: TestApp;
 let available: string[] = [];
 
-async function fault(spec: Record<string, unknown>) {
-  const res = await request(`${emulator.url}/__emulator/faults`, {
-    method: 'POST',
-    body: JSON.stringify(spec),
-  });
-  await res.body.dump();
-}
-async function clearFaults() {
-  await (await request(`${emulator.url}/__emulator/faults`, { method: 'DELETE' })).body.dump();
-}
-async function purchases(number: string): Promise<number> {
-  const res = await request(`${emulator.url}/__emulator/stats`);
-  const s = (await res.body.json()) as { purchases: { number: string }[] };
-  return s.purchases.filter((p) => p.number === number).length;
-}
+const fault = (spec: Record<string, unknown>) => addFault(emulator.url, spec);
+const clearFaults = () => clearAllFaults(emulator.url);
+const purchases = (number: string) => purchaseCount(emulator.url, number);
 function buy(number: string, key: string, user = 'alice') {
   return t.app.inject({
     method: 'POST',
@@ -46,14 +40,8 @@ beforeAll(async () => {
     {
       logLevel: 'silent',
       timeouts: { connectMs: 1000, readMs: 2000, mutationMs: 1000 },
-      breaker: {
-        consecutiveFailures: 10_000,
-        failureRatio: 1,
-        windowMs: 10_000,
-        minVolume: 1_000_000,
-        openMs: 1000,
-      },
-      retry: { budgetRatio: 0, minPerWindow: 0, backoffMinMs: 0, backoffMaxMs: 0 },
+      breaker: BREAKER_OFF,
+      retry: RETRY_OFF,
       settle: { deadlineMs: 1500, graceMs: 200, firstDelayMs: 50, maxIntervalMs: 150 },
     },
     store,

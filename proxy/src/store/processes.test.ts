@@ -170,19 +170,31 @@ describe('kill -9 between audit intent and outcome (embedded PGlite file)', () =
 });
 
 describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQL', () => {
-  let a: Child | undefined;
-  let b: Child | undefined;
-  const schema = randomSchema();
+  const replicas: Child[] = [];
+  const schemas: string[] = [];
   afterAll(async () => {
-    await Promise.all([stopProxy(a, 'SIGKILL'), stopProxy(b, 'SIGKILL')]);
-    await dropSchema(schema);
+    await Promise.all(replicas.map((c) => stopProxy(c, 'SIGKILL')));
+    await Promise.all(schemas.map((s) => dropSchema(s)));
   });
-
-  it('share sessions, logout on one ends it on both, one Idempotency-Key makes one purchase', async () => {
+  /** Two replicas on a fresh schema with the admin account, talking to the stub (set its handler first). */
+  async function startReplicas(env: Record<string, string> = {}): Promise<[Child, Child]> {
+    const schema = randomSchema();
+    schemas.push(schema);
     const seed = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
     await seed.users.create({ username: 'admin', role: 'admin', password: ADMIN_PW });
     await seed.close();
+    const all = {
+      DATABASE_URL: TEST_DATABASE_URL!,
+      DATABASE_SCHEMA: schema,
+      FLOWROUTE_BASE_URL: stub.url,
+      ...env,
+    };
+    const [a, b] = await Promise.all([startProxy(all), startProxy(all)]);
+    replicas.push(a, b);
+    return [a, b];
+  }
 
+  it('share sessions, logout on one ends it on both, one Idempotency-Key makes one purchase', async () => {
     stub.requests.length = 0;
     // A slow purchase, so the second proxy sees the first one in flight.
     stub.setHandler((req, res) => {
@@ -190,10 +202,7 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
         setTimeout(() => json(res, 201, { data: { id: NUMBER, type: 'number' } }), 1500);
       else json(res, 200, { data: [] });
     });
-    const env = { DATABASE_URL: TEST_DATABASE_URL!, DATABASE_SCHEMA: schema, FLOWROUTE_BASE_URL: stub.url };
-    const started = await Promise.all([startProxy(env), startProxy(env)]);
-    [a, b] = started;
-    const [pa, pb] = started;
+    const [pa, pb] = await startReplicas();
     expect(pa.url).not.toBe(pb.url);
 
     // A session made on A works on B.
@@ -223,7 +232,7 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
     expect((await fetch(`${pb.url}/api/v2/numbers`, { headers: { cookie } })).status).toBe(401);
 
     // Both processes wrote into one unbroken audit chain.
-    const check = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
+    const check = await openStore({ databaseUrl: TEST_DATABASE_URL, schema: schemas.at(-1)! });
     try {
       expect((await check.audit.verify()).ok).toBe(true);
       const purchases = (await check.audit.list({ what: 'purchaseNumber' })).items;
@@ -233,22 +242,8 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
       await check.close();
     }
   }, 240_000);
-});
-
-describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQL: unknown outcomes', () => {
-  let a: Child | undefined;
-  let b: Child | undefined;
-  const schema = randomSchema();
-  afterAll(async () => {
-    await Promise.all([stopProxy(a, 'SIGKILL'), stopProxy(b, 'SIGKILL')]);
-    await dropSchema(schema);
-  });
 
   it('a purchase whose answer was lost on A: polling B gives "checking", then the settled answer', async () => {
-    const seed = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
-    await seed.users.create({ username: 'admin', role: 'admin', password: ADMIN_PW });
-    await seed.close();
-
     // Flowroute buys the number but the connection drops before the answer; reading it back fails until
     // `readable`, then shows the number on the account.
     let readable = false;
@@ -260,18 +255,12 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
       else if (req.url === `/v2/numbers/${NUMBER}`) json(res, 503, { errors: [{ detail: 'busy' }] });
       else json(res, 200, { data: [] });
     });
-    const env = {
-      DATABASE_URL: TEST_DATABASE_URL!,
-      DATABASE_SCHEMA: schema,
-      FLOWROUTE_BASE_URL: stub.url,
+    const [pa, pb] = await startReplicas({
       OUTCOME_SETTLE_DEADLINE_MS: '60000',
       OUTCOME_SETTLE_GRACE_MS: '1000',
       BREAKER_CONSECUTIVE_FAILURES: '10000',
       BREAKER_MIN_VOLUME: '1000000',
-    };
-    const started = await Promise.all([startProxy(env), startProxy(env)]);
-    [a, b] = started;
-    const [pa, pb] = started;
+    });
     const cookie = await login(pa.url);
 
     const key = randomUUID();
