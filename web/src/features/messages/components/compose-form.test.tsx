@@ -106,6 +106,33 @@ describe('ComposeForm', { timeout: 20_000 }, () => {
     }
   });
 
+  it('explains a delivery receipt URL without https:// once typed, and unfolds it when Send is blocked', async () => {
+    const stub = stubFetch(() => json({ data: [], links: { next: null } }));
+    try {
+      renderUi(
+        <ComposeForm
+          scope="test-dlr"
+          initial={{
+            from: '12065550199',
+            to: '(312) 555-0122',
+            body: 'Hi',
+            dlrCallback: 'hooks.example.com/dlr',
+          }}
+        />,
+      );
+      const user = userEvent.setup();
+      await user.click(screen.getByTestId('send-button'));
+      const field = await screen.findByRole('textbox', { name: /Delivery receipt callback URL/ });
+      expect(field).toBeVisible();
+      expect(field).toHaveAccessibleDescription(
+        expect.stringContaining('The delivery receipt URL must be a full address starting with https://'),
+      );
+      expect(sends(stub.calls)).toHaveLength(0);
+    } finally {
+      stub.restore();
+    }
+  });
+
   it('shows Flowroute’s rate limit with the wait time instead of a generic error', async () => {
     const stub = stubFetch(() =>
       json(

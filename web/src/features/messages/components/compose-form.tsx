@@ -50,6 +50,7 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
   const [values, setValues] = useState<ComposeValues>({ ...EMPTY_COMPOSE, ...initial });
   const [submitted, setSubmitted] = useState(false);
   const [toTouched, setToTouched] = useState(false);
+  const [dlrTouched, setDlrTouched] = useState(false);
   const [showOptions, setShowOptions] = useState(
     variant === 'full' && ((initial?.mediaUrls?.length ?? 0) > 0 || !!initial?.isMms),
   );
@@ -77,6 +78,8 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
   function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
+    // The callback and media fields live in the folded options: unfold them so their error is seen.
+    if (errors.dlrCallback || errors.mediaUrls) setShowOptions(true);
     if (inFlight.current || wait > 0 || alreadySent || hasErrors(errors) || !to) return;
     const input: SendMessageInput = {
       from: values.from,
@@ -211,7 +214,12 @@ export function ComposeForm({ scope, initial, variant = 'full', onSent }: Compos
               inputMode="url"
               value={values.dlrCallback}
               onChange={(e) => set('dlrCallback', e.currentTarget.value)}
-              error={values.dlrCallback.trim() ? errors.dlrCallback : undefined}
+              onBlur={() => setDlrTouched(true)}
+              // Judged once typed (not on every keystroke); Flowroute's own answer is shown here as well.
+              error={
+                ((dlrTouched || submitted) && values.dlrCallback.trim() ? errors.dlrCallback : undefined) ??
+                fieldError('dlr_callback')
+              }
             />
           </Stack>
         </Collapse>

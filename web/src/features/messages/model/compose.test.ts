@@ -44,7 +44,7 @@ describe('validateHttpsUrl', () => {
     ['  https://example.com/a.jpg ', null],
     ['http://example.com/a.jpg', 'URL must start with https://'],
     ['javascript:alert(1)', 'URL must start with https://'],
-    ['example.com/a.jpg', 'URL is not a valid URL'],
+    ['example.com/a.jpg', 'URL must be a full address starting with https://'],
     ['https://user:pw@example.com/a.jpg', 'URL must not contain a user name or password'],
     ['https://exa mple.com', 'URL must not contain spaces'],
     ['', 'URL is empty'],

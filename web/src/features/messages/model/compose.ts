@@ -35,6 +35,8 @@ export function validateHttpsUrl(raw: string, what = 'URL'): string | null {
   const value = raw.trim();
   if (!value) return `${what} is empty`;
   if (/\s/.test(value)) return `${what} must not contain spaces`;
+  // "hooks.example.com/dlr" is the usual slip: say what is missing rather than "not a valid URL".
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(value)) return `${what} must be a full address starting with https://`;
   let url: URL;
   try {
     url = new URL(value);
@@ -77,7 +79,7 @@ export function validateCompose(v: ComposeValues): ComposeErrors {
   const mediaErrors = v.mediaUrls.map((u, i) => validateHttpsUrl(u, `Media URL ${i + 1}`));
   if (mediaErrors.some((e) => e !== null)) errors.mediaUrls = mediaErrors;
   if (v.dlrCallback.trim()) {
-    const e = validateHttpsUrl(v.dlrCallback, 'Callback URL');
+    const e = validateHttpsUrl(v.dlrCallback, 'The delivery receipt URL');
     if (e) errors.dlrCallback = e;
   }
   return errors;
