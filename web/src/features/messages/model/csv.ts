@@ -41,7 +41,9 @@ export function buildMessagesCsv(rows: readonly LogRow[]): string {
         csvField(row.direction),
         csvField(row.from),
         csvField(row.to),
-        csvField(row.status),
+        // Flowroute gives inbound MMS no status; an empty cell reads like missing data, so say it as the
+        // log does.
+        csvField(row.status || 'none'),
         csvField(segmentsOf(row)),
         csvField(encodingLabel(row.message_encoding)),
         csvField(nanodollarsToDecimal(row.amount_nanodollars), false),
