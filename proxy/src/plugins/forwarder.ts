@@ -1,7 +1,7 @@
 // Sends one validated request to Flowroute over a verified, kept-alive undici pool and maps what comes back.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Pool } from 'undici';
+import { Pool, util } from 'undici';
 import type { Config, UpstreamConfig } from '../config';
 import type { ProxyErrorInit } from './errors';
 import { isJsonBytes } from './json-check';
@@ -118,6 +118,9 @@ export class FlowrouteForwarder {
   private readonly pool: Pool;
   private readonly prefix: string;
   private readonly authorization: string;
+  /** The only headers Flowroute ever gets from us (built once; undici only reads them). */
+  private readonly readHeaders: Record<string, string>;
+  private readonly mutationHeaders: Record<string, string>;
 
   readonly breaker: CircuitBreaker;
   readonly bulkhead: Bulkhead;
@@ -133,6 +136,8 @@ export class FlowrouteForwarder {
     const url = new URL(upstream.baseUrl);
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.authorization = `Basic ${Buffer.from(`${upstream.accessKey}:${upstream.secretKey}`).toString('base64')}`;
+    this.readHeaders = { accept: ACCEPT, 'user-agent': USER_AGENT, authorization: this.authorization };
+    this.mutationHeaders = { ...this.readHeaders, 'content-type': 'application/json' };
     this.pool = new Pool(url.origin, {
       connections: opts.upstreamConnections,
       pipelining: 1,
@@ -198,65 +203,105 @@ export class FlowrouteForwarder {
     }
   }
 
-  /** One call to Flowroute, no policy. */
-  private async once(req: UpstreamRequest, deadline: number): Promise<ProxyAnswer> {
+  /**
+   * One call to Flowroute, no policy. Dispatched with a plain handler that collects the body chunks (undici's
+   * `request()` wraps every answer in a Readable stream and an async iterator, and the deadline in an
+   * AbortSignal.timeout: ~10 % of the proxy's CPU on small reads, docs/performance.md). The deadline covers the
+   * whole call (queue, connect, headers, body), like the signal did: on expiry the call is aborted with a
+   * TimeoutError.
+   */
+  private once(req: UpstreamRequest, deadline: number): Promise<ProxyAnswer> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // Built from scratch: only these headers ever reach Flowroute, so nothing the client sent (Authorization,
     // Cookie, Connection and the headers it names, X-Forwarded-*) can be passed on or strip ours.
-    const headers: Record<string, string> = {
-      accept: ACCEPT,
-      'user-agent': USER_AGENT,
-      authorization: this.authorization,
-    };
-    if (req.json !== null) headers['content-type'] = 'application/json';
-
-    let status: number;
-    let resHeaders: Record<string, string | string[] | undefined>;
-    let raw: Buffer;
-    try {
-      const res = await this.pool.request({
-        method: req.method,
-        path: `${this.prefix}${req.pathAndQuery}`,
-        headers,
-        body: req.json ?? undefined,
-        signal: AbortSignal.timeout(deadline),
-        headersTimeout: deadline,
-        bodyTimeout: deadline,
-      });
-      status = res.statusCode;
-      resHeaders = res.headers;
+    const headers = req.json !== null ? this.mutationHeaders : this.readHeaders;
+    const limit = this.opts.upstreamBodyLimit;
+    return new Promise<ProxyAnswer>((resolve) => {
+      let status = 0;
+      let rawHeaders: Buffer[] | null = null;
       const chunks: Buffer[] = [];
       let size = 0;
       let tooLarge = false;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.opts.upstreamBodyLimit) {
-          tooLarge = true;
-          res.body.destroy();
-          break;
-        }
-        chunks.push(chunk as Buffer);
-      }
-      if (tooLarge) {
-        req.log.error({ upstream_status: status, bytes: size }, 'Flowroute response larger than the limit');
-        return errorAnswer(
-          {
-            status: 502,
-            code: 'upstream_too_large',
-            title: 'Bad Gateway',
-            detail: 'Flowroute sent a response larger than the proxy accepts.',
+      let abort: ((err: Error) => void) | null = null;
+      let abortReason: Error | null = null;
+      let settled = false;
+      const settle = (answer: () => ProxyAnswer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(answer());
+      };
+      const timer = setTimeout(() => {
+        abortReason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+        if (abort) abort(abortReason);
+      }, deadline);
+      this.pool.dispatch(
+        {
+          method: req.method,
+          path: `${this.prefix}${req.pathAndQuery}`,
+          headers,
+          body: req.json ?? null,
+          headersTimeout: deadline,
+          bodyTimeout: deadline,
+        },
+        {
+          onConnect: (abortCall: (err: Error) => void) => {
+            abort = abortCall;
+            if (abortReason) abortCall(abortReason);
           },
-          'yes',
-          status,
-          elapsed(),
-        );
-      }
-      raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-    } catch (err) {
-      return this.mapTransportError(err, req, elapsed());
-    }
-    return this.mapResponse(status, resHeaders, raw, req, elapsed());
+          onHeaders: (statusCode: number, headerList: Buffer[]) => {
+            if (statusCode < 200) return true; // 1xx: the real answer follows
+            status = statusCode;
+            rawHeaders = headerList;
+            return true;
+          },
+          onData: (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limit) {
+              if (!tooLarge) {
+                tooLarge = true;
+                abort?.(new Error('upstream body larger than the limit'));
+              }
+              return false;
+            }
+            chunks.push(chunk);
+            return true;
+          },
+          onComplete: () => {
+            settle(() =>
+              this.mapResponse(
+                status,
+                util.parseHeaders(rawHeaders ?? []) as Record<string, string | string[] | undefined>,
+                chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+                req,
+                elapsed(),
+              ),
+            );
+          },
+          onError: (err: Error) => {
+            settle(() => {
+              if (!tooLarge) return this.mapTransportError(err, req, elapsed());
+              req.log.error(
+                { upstream_status: status, bytes: size },
+                'Flowroute response larger than the limit',
+              );
+              return errorAnswer(
+                {
+                  status: 502,
+                  code: 'upstream_too_large',
+                  title: 'Bad Gateway',
+                  detail: 'Flowroute sent a response larger than the proxy accepts.',
+                },
+                'yes',
+                status,
+                elapsed(),
+              );
+            });
+          },
+        },
+      );
+    });
   }
 
   private mapTransportError(err: unknown, req: UpstreamRequest, ms: number): ProxyAnswer {
