@@ -2,21 +2,10 @@
 /* global window, document, MutationObserver, requestAnimationFrame -- functions passed to page.evaluate run in Chromium */
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH_OPTIONS } from '../e2e/chromium-launch.mjs';
 import { BENCH_PASSWORD, BENCH_USER } from './lib/stack.mjs';
 
-export const LAUNCH = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
+export const LAUNCH = { ...CHROMIUM_LAUNCH_OPTIONS, headless: true };
 
 /** Runs in the page before any script: first-row time, long tasks, and a frame recorder for scrolling. */
 const INIT = () => {
