@@ -5,6 +5,7 @@ import { Fragment, useMemo } from 'react';
 import { isSmartCharacter, replaceSmartCharacters } from '@contract/sms';
 import { countBody, estimateCostUsd, formatUsdEstimate } from '../model/compose';
 import { useRates } from '../model/use-rates';
+import { countOf } from '@/lib/format';
 
 export function BodyCounter({
   body,
@@ -26,7 +27,7 @@ export function BodyCounter({
     <Stack gap="xs">
       <Group gap="xs" wrap="wrap" aria-live="polite" data-testid="body-counter">
         <Text size="sm">
-          <b>{c.characters.toLocaleString('en-US')}</b> characters
+          <b>{c.characters.toLocaleString('en-US')}</b> {c.characters === 1 ? 'character' : 'characters'}
         </Text>
         <Badge color={ucs2 ? '#a84300' : 'gray.7'} variant="filled" title="Encoding under Flowroute's rule">
           {c.encoding}
@@ -106,7 +107,7 @@ export function BodyCounter({
               characters per segment instead of 160.{' '}
               {c.flowroute.segments > plainSegments(body)
                 ? `That bills ${c.flowroute.segments} segments instead of ${plainSegments(body)}.`
-                : `Still ${c.flowroute.segments} ${c.flowroute.segments === 1 ? 'segment' : 'segments'} at this length.`}
+                : `Still ${countOf(c.flowroute.segments, 'segment')} at this length.`}
             </Text>
             <HighlightedBody body={body} />
             {smart.length > 0 ? (

@@ -2,7 +2,7 @@
 import { Badge, Group, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { formatDateTime, formatNanp } from '@/lib/format';
+import { countOf, formatDateTime, formatNanp } from '@/lib/format';
 import type { ConversationSummary } from '../model/conversations';
 
 const ITEM_HEIGHT = 72;
@@ -59,7 +59,7 @@ export function ConversationList({
         onChange={(e) => setSearch(e.currentTarget.value)}
       />
       <Text size="xs" c="dimmed">
-        {list.length.toLocaleString('en-US')} conversations in the loaded range
+        {countOf(list.length, 'conversation')} in the loaded range
       </Text>
       <div
         ref={scrollRef}

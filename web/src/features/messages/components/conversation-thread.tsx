@@ -3,7 +3,7 @@ import { Anchor, Box, Button, Group, Paper, Stack, Text, Tooltip } from '@mantin
 import { useQueries } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { formatDateTime, formatNanp, formatUtc } from '@/lib/format';
+import { countOf, formatDateTime, formatNanp, formatUtc } from '@/lib/format';
 import { Can } from '@/lib/auth';
 import { isDeliveredStatus, isFailedStatus, messageQueries } from '@/lib/flowroute/messages';
 import { toLogRow, type LogRow } from '../model/rows';
@@ -52,8 +52,7 @@ export function ConversationThread({
             {formatNanp(theirs)}
           </Text>
           <Text size="xs" c="dimmed">
-            with our number {formatNanp(ours)} · {all.length} {all.length === 1 ? 'message' : 'messages'} in
-            the loaded range
+            with our number {formatNanp(ours)} · {countOf(all.length, 'message')} in the loaded range
           </Text>
         </div>
       </Group>

@@ -28,6 +28,7 @@ import { levelLabel, receiptsOldestFirst, statusColor } from '../model/dlr';
 import { encodingLabel, nanodollarsToDecimal } from '../model/rows';
 import { MediaPreview } from './media-urls-field';
 import { DirectionBadge, StatusBadge } from './status-badge';
+import { countOf } from '@/lib/format';
 
 export function MessageDetail({ id, compact = false }: { id: string; compact?: boolean }) {
   const query = useQuery(messageQueries.detail(id));
@@ -179,7 +180,7 @@ export function MessageDetailView({
           <Text size="sm">
             {a.is_mms ? '1 MMS' : `${Math.max(1, analysis.segments)} by Flowroute's rule`}{' '}
             <Text span size="xs" c="dimmed">
-              ({analysis.characters} characters)
+              ({countOf(analysis.characters, 'character')})
             </Text>
           </Text>
         </Field>

@@ -76,7 +76,8 @@ export function UsageStatus({ usage }: { usage: RouteUsageView }) {
             <Text size="sm" aria-live="polite">
               Counting which numbers use each route: read {progress.scanned.toLocaleString('en-US')} of{' '}
               {progress.listed.toLocaleString('en-US')}
-              {progress.listDone ? '' : '+'} numbers
+              {progress.listDone ? '' : '+'}{' '}
+              {progress.listed === 1 && progress.listDone ? 'number' : 'numbers'}
               {progress.failed > 0 ? ` (${progress.failed} could not be read)` : ''}
             </Text>
             <Button size="compact-sm" variant="default" onClick={usage.cancel}>

@@ -32,6 +32,7 @@ import {
 } from '@/lib/flowroute/routes';
 import { usageByRoute, type RouteUse } from '../api/route-usage';
 import { UsageStatus, useRouteUsage } from '../components/usage-status';
+import { countOf } from '@/lib/format';
 
 const TYPE_COLORS: Record<string, string> = { host: 'blue', uri: 'grape', number: 'teal', 'sip-reg': 'gray' };
 const SHOW_NUMBERS = 60;
@@ -331,8 +332,7 @@ function RouteNumbers({ use }: { use: RouteUse }) {
         return (
           <Stack key={slot} gap={4} miw={220}>
             <Text size="sm" fw={600}>
-              {slot === 'primary' ? 'Primary for' : 'Failover for'} {list.length.toLocaleString('en-US')}{' '}
-              {list.length === 1 ? 'number' : 'numbers'}
+              {slot === 'primary' ? 'Primary for' : 'Failover for'} {countOf(list.length, 'number')}
             </Text>
             {list.length === 0 ? (
               <Text size="sm" c="dimmed">
