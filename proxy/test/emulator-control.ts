@@ -2,23 +2,30 @@
 // what reached Flowroute, and the upstream policy such tests use so the circuit breaker stays out of the way.
 import { request } from 'undici';
 
-export async function addFault(emulatorUrl: string, spec: Record<string, unknown>): Promise<void> {
-  const res = await request(`${emulatorUrl}/__emulator/faults`, {
-    method: 'POST',
-    body: JSON.stringify(spec),
-  });
-  await res.body.dump();
+export interface EmulatorControl {
+  /** Adds a fault (see proxy/emulator: method, path regex, fault, status, times…). */
+  fault(spec: Record<string, unknown>): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** How many times `number` was bought at the emulator. */
+  purchases(number: string): Promise<number>;
 }
 
-export async function clearFaults(emulatorUrl: string): Promise<void> {
-  await (await request(`${emulatorUrl}/__emulator/faults`, { method: 'DELETE' })).body.dump();
-}
-
-/** How many times `number` was bought at the emulator. */
-export async function purchaseCount(emulatorUrl: string, number: string): Promise<number> {
-  const res = await request(`${emulatorUrl}/__emulator/stats`);
-  const s = (await res.body.json()) as { purchases: { number: string }[] };
-  return s.purchases.filter((p) => p.number === number).length;
+/** `url` is read on each call, so the control can be made before the emulator has started. */
+export function emulatorControl(url: () => string): EmulatorControl {
+  return {
+    async fault(spec) {
+      const res = await request(`${url()}/__emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
+      await res.body.dump();
+    },
+    async clearFaults() {
+      await (await request(`${url()}/__emulator/faults`, { method: 'DELETE' })).body.dump();
+    },
+    async purchases(number) {
+      const res = await request(`${url()}/__emulator/stats`);
+      const s = (await res.body.json()) as { purchases: { number: string }[] };
+      return s.purchases.filter((p) => p.number === number).length;
+    },
+  };
 }
 
 /** A breaker that never opens: tests that provoke failures on purpose (the breaker has its own tests). */

@@ -15,13 +15,7 @@ import {
   TEST_SCRYPT,
   type TestStore,
 } from '../src/store/testing';
-import {
-  addFault,
-  BREAKER_OFF,
-  clearFaults as clearAllFaults,
-  purchaseCount,
-  RETRY_OFF,
-} from './emulator-control';
+import { BREAKER_OFF, emulatorControl, RETRY_OFF } from './emulator-control';
 import { as, buildTestApp, CANARY_SECRET, TEST_ACCESS_KEY, type TestApp } from './harness';
 
 announcePostgresVariants('outcomes-replicas.test.ts');
@@ -34,9 +28,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-const fault = (spec: Record<string, unknown>) => addFault(emulator.url, spec);
-const clearFaults = () => clearAllFaults(emulator.url);
-const purchases = (number: string) => purchaseCount(emulator.url, number);
+const { fault, clearFaults, purchases } = emulatorControl(() => emulator.url);
 
 const CONFIG = {
   logLevel: 'silent' as const,

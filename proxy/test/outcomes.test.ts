@@ -6,13 +6,7 @@ import { startEmulator, type EmulatorHandle } from '../emulator/index';
 import { requestHash } from '../src/plugins/idempotency';
 import type { AuditStore } from '../src/store/audit';
 import { openTestStore, type TestStore } from '../src/store/testing';
-import {
-  addFault,
-  BREAKER_OFF,
-  clearFaults as clearAllFaults,
-  purchaseCount,
-  RETRY_OFF,
-} from './emulator-control';
+import { BREAKER_OFF, emulatorControl, RETRY_OFF } from './emulator-control';
 import { as, buildTestApp, CANARY_SECRET, TEST_ACCESS_KEY, type TestApp } from './harness';
 
 let emulator: EmulatorHandle;
@@ -20,9 +14,7 @@ let store: TestStore;
 let t: TestApp;
 let available: string[] = [];
 
-const fault = (spec: Record<string, unknown>) => addFault(emulator.url, spec);
-const clearFaults = () => clearAllFaults(emulator.url);
-const purchases = (number: string) => purchaseCount(emulator.url, number);
+const { fault, clearFaults, purchases } = emulatorControl(() => emulator.url);
 function buy(number: string, key: string, user = 'alice') {
   return t.app.inject({
     method: 'POST',
