@@ -1,7 +1,6 @@
 // The signed-in frame: header (product, demo badge, quick search, color scheme, user menu) and navigation.
 import {
   ActionIcon,
-  AppShell,
   Badge,
   Burger,
   Button,
@@ -33,30 +32,29 @@ import { ADMIN_NAV_ITEMS, NAV_ITEMS, navItemsFor, type NavItem } from './shell-n
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const navigation = useNavigation();
+  // The frame is plain elements and CSS (shell.module.css), not Mantine's AppShell: same layout, but AppShell's
+  // resizing, aside and footer code and react-remove-scroll stay out of the first route (docs/performance.md).
   return (
-    <AppShell
-      header={{ height: 56 }}
-      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
-      padding="md"
-    >
+    <div className={classes.shell} data-nav-open={opened || undefined}>
       <a href="#main-content" className={classes.skipLink} onClick={skipToContent}>
         Skip to content
       </a>
-      <AppShell.Header>
+      {/* right-scroll-bar-position: react-remove-scroll keeps this fixed header still while a dialog locks scroll. */}
+      <header className={`${classes.header} right-scroll-bar-position`}>
         <Header navOpened={opened} onToggleNav={toggle} />
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main navigation">
+      </header>
+      <nav className={classes.navbar} aria-label="Main navigation" id="main-navigation">
         <Navigation onNavigate={close} />
-      </AppShell.Navbar>
-      <AppShell.Main id="main-content" tabIndex={-1} className={classes.main}>
+      </nav>
+      <main id="main-content" tabIndex={-1} className={classes.main}>
         <OfflineBanner />
         {navigation.state === 'loading' ? <TopProgress /> : null}
         <Suspense fallback={<LoadingState />}>
           <Outlet />
         </Suspense>
-      </AppShell.Main>
+      </main>
       <DeferredQuickSearch />
-    </AppShell>
+    </div>
   );
 }
 
@@ -99,6 +97,8 @@ function Header({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: (
           hiddenFrom="sm"
           size="sm"
           aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+          aria-expanded={navOpened}
+          aria-controls="main-navigation"
         />
         <UnstyledButton component={Link} to="/numbers" aria-label="Flowroute ops, home">
           <Group gap={8} wrap="nowrap">
@@ -204,7 +204,7 @@ function UserMenu() {
   const user = useCurrentUser();
   const [RealMenu, setRealMenu] = useState<UserMenuModule['UserMenu'] | null>(null);
   if (!user) return null;
-  if (RealMenu) return <RealMenu user={user} defaultOpened />;
+  if (RealMenu) return <RealMenu user={user} openOnMount />;
   const prefetch = () => void loadUserMenu().catch(() => undefined);
   return (
     <UserMenuButton
