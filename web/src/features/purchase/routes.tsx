@@ -3,11 +3,14 @@
 import type { RouteObject } from 'react-router';
 import { authQueries } from '@/lib/auth';
 import { queryClient } from '@/lib/query-client';
-import { bindCartToUser } from './api/cart-store';
 
 /** The cart is per user: pick the signed-in user's cart before any buy screen renders. */
 async function bindCart() {
-  const user = await queryClient.ensureQueryData(authQueries.me());
+  // Imported here, not at the top: this file is part of the entry, the cart's code only of the buy screens.
+  const [user, { bindCartToUser }] = await Promise.all([
+    queryClient.ensureQueryData(authQueries.me()),
+    import('./api/cart-store'),
+  ]);
   bindCartToUser(user ? String(user.id) : null);
   return null;
 }
