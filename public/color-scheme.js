@@ -1,4 +1,5 @@
-// Applies the saved light/dark choice before the app loads, so dark-mode users see no white flash.
+// Applies the saved light/dark choice (or, until the user picks one, the system's) before the app loads, so dark-mode
+// users see no white flash.
 // (A file, not an inline script: the Content-Security-Policy allows scripts from 'self' only.)
 (function () {
   try {
@@ -6,11 +7,11 @@
     var scheme =
       saved === 'dark' || saved === 'light'
         ? saved
-        : saved === 'auto' && window.matchMedia('(prefers-color-scheme: dark)').matches
+        : window.matchMedia('(prefers-color-scheme: dark)').matches
           ? 'dark'
           : 'light';
     document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
   } catch {
-    /* storage blocked: Mantine falls back to light */
+    /* storage blocked: Mantine applies the scheme when it starts */
   }
 })();

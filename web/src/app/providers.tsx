@@ -22,7 +22,8 @@ export function AppProviders({
       theme={theme}
       cssVariablesResolver={cssVariablesResolver}
       colorSchemeManager={colorSchemeManager}
-      defaultColorScheme="light"
+      // Follows the system setting until the user picks light or dark in the header (then stored).
+      defaultColorScheme="auto"
       env={env}
     >
       <DatesProvider settings={{ locale: 'en', firstDayOfWeek: 0 }}>
