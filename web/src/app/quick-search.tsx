@@ -10,6 +10,7 @@ import { filterDigits, formatNanp, parseNanp } from '@/lib/format';
 import { numberQueries, type NumberResource } from '@/lib/flowroute/numbers';
 import { ADMIN_NAV_ITEMS, NAV_ITEMS, navItemsFor } from './shell-nav';
 import { SearchIcon } from './icons';
+import classes from './quick-search.module.css';
 
 const MAX_MATCHES = 8;
 
@@ -72,6 +73,9 @@ export function QuickSearch() {
       clearQueryOnClose
       scrollable
       maxHeight={420}
+      // The dialog's accessible name; its header (title row) is hidden, the search box says the rest.
+      title="Quick search"
+      className={classes.root}
     >
       <Spotlight.Search
         placeholder="Type a number (206 555…) or a page name"
