@@ -6,11 +6,11 @@ import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import {
   memo,
   useEffect,
+  useMemo,
   useRef,
   type CSSProperties,
   type KeyboardEvent,
   type ReactNode,
-  type RefObject,
 } from 'react';
 import classes from './virtual-table.module.css';
 
@@ -27,8 +27,10 @@ export interface VirtualColumn<T> {
   label: string;
   /** Column width in px; one column without a width takes the rest (then the table fills its box). */
   width?: number;
-  /** Keeps the column in place when the table scrolls sideways: its left offset in px. */
-  sticky?: number;
+  /** Keeps the column in place when the table scrolls sideways (columns before it must be sticky too). */
+  sticky?: boolean;
+  /** Set by the table for sticky columns: the left offset (after the selection column, if any). */
+  left?: number;
   /** Makes the header a sort button for this key (see `sort` / `onSort`). */
   sortKey?: string;
   /** Shown as a tooltip on the header. */
@@ -102,12 +104,12 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   return cards ? <CardList key="cards" {...props} /> : <Table key="table" {...props} />;
 }
 
-function useRows<T>(
-  props: VirtualTableProps<T>,
-  size: number,
-  initialWidth: number,
-): { scrollRef: RefObject<HTMLDivElement | null>; virtualizer: Virtualizer<HTMLDivElement, Element> } {
-  const { rows, getKey, resetKey, scrollToKey, overscan = 8 } = props;
+/**
+ * The scroll box, its virtualizer and what both layouts share: back to the top on `resetKey`, `scrollToKey`
+ * brought into view once loaded, Up/Down between rows, and the props every row gets.
+ */
+function useVirtualRows<T>(props: VirtualTableProps<T>, size: number, initialWidth: number) {
+  const { rows, getKey, resetKey, scrollToKey, overscan = 8, trackScrolling, selection } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns functions that the React Compiler must not memoize.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -133,65 +135,109 @@ function useRows<T>(
       virtualizer.scrollToIndex(scrollIndex, { align: 'center' });
     }
   }, [scrollIndex, scrollToKey, virtualizer]);
-  return { scrollRef, virtualizer };
+
+  const settled = !trackScrolling || !virtualizer.isScrolling;
+  const rowProps = (
+    row: T,
+    index: number,
+    key: string,
+    columns: readonly VirtualColumn<T>[],
+  ): RowProps<T> => ({
+    row,
+    index,
+    columns,
+    selected: props.isSelected?.(row) ?? false,
+    settled,
+    selectedAria: props.selectedAria,
+    onRowClick: props.onRowClick,
+    onToggle: selection?.onToggle,
+    checkLabel: selection?.label,
+    rowKey: key,
+    testId: props.rowTestId,
+  });
+  const scrollerProps = {
+    ref: scrollRef,
+    className: classes.scroller,
+    tabIndex: 0,
+    role: 'region',
+    'aria-label': `${props.caption} (scrollable)`,
+    'data-testid': props.testId,
+    'data-virtual-scroller': '',
+    onKeyDown: (event: KeyboardEvent<HTMLElement>) => moveBetweenRows(event, virtualizer, rows.length),
+  };
+  return { virtualizer, rowProps, scrollerProps };
 }
+
+const CONTROLS = 'a[href], button, input';
 
 /**
  * Up/Down from a control in a row moves to the same control in the next/previous row (scrolled into view first,
- * since that row may not be rendered yet); Tab still walks every control.
+ * since that row may not be rendered yet); Tab still walks every control, and on the box itself they scroll.
  */
-function useRowKeys(virtualizer: Virtualizer<HTMLDivElement, Element>, count: number) {
-  return (event: KeyboardEvent<HTMLElement>) => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const target = event.target as HTMLElement;
-    const row = target.closest<HTMLElement>('[data-row-index]');
-    if (!row || target === row) return;
-    const controls = [...row.querySelectorAll<HTMLElement>('a[href], button, input')];
-    const slot = controls.indexOf(target);
-    if (slot < 0) return;
-    const next = Number(row.dataset.rowIndex) + (event.key === 'ArrowDown' ? 1 : -1);
-    if (next < 0 || next >= count) return;
-    event.preventDefault();
-    virtualizer.scrollToIndex(next, { align: 'auto' });
-    const scroller = row.closest<HTMLElement>('[data-virtual-scroller]');
-    const focus = (tries: number) => {
-      const el = scroller?.querySelector<HTMLElement>(`[data-row-index="${next}"]`);
-      const controlsThere = el ? [...el.querySelectorAll<HTMLElement>('a[href], button, input')] : [];
-      const control = controlsThere[Math.min(slot, controlsThere.length - 1)];
-      if (control) control.focus({ preventScroll: false });
-      else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
-    };
-    focus(5);
+function moveBetweenRows(
+  event: KeyboardEvent<HTMLElement>,
+  virtualizer: Virtualizer<HTMLDivElement, Element>,
+  count: number,
+) {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  const target = event.target as HTMLElement;
+  const row = target.closest<HTMLElement>('[data-row-index]');
+  if (!row) return;
+  const slot = [...row.querySelectorAll<HTMLElement>(CONTROLS)].indexOf(target);
+  if (slot < 0) return;
+  const next = Number(row.dataset.rowIndex) + (event.key === 'ArrowDown' ? 1 : -1);
+  if (next < 0 || next >= count) return;
+  event.preventDefault();
+  virtualizer.scrollToIndex(next, { align: 'auto' });
+  const scroller = event.currentTarget;
+  const focus = (tries: number) => {
+    const there = scroller.querySelector<HTMLElement>(`[data-row-index="${next}"]`);
+    const controls = there ? [...there.querySelectorAll<HTMLElement>(CONTROLS)] : [];
+    const control = controls[Math.min(slot, controls.length - 1)];
+    if (control) control.focus();
+    else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
   };
+  focus(5);
+}
+
+const cellClass = (column: VirtualColumn<unknown>) =>
+  [column.left !== undefined && classes.sticky, column.className].filter(Boolean).join(' ') || undefined;
+const cellStyle = (column: VirtualColumn<unknown>) =>
+  column.left !== undefined ? { left: column.left } : undefined;
+
+/** Table columns, each sticky one with its left offset: after the selection column and the sticky ones before it. */
+function stickyOffsets<T>(columns: readonly VirtualColumn<T>[], selectable: boolean): VirtualColumn<T>[] {
+  const result: VirtualColumn<T>[] = [];
+  let left = selectable ? SELECT_WIDTH : 0;
+  for (const column of columns) {
+    if (column.cardOnly) continue;
+    if (!column.sticky) {
+      result.push(column);
+      continue;
+    }
+    result.push({ ...column, left });
+    left += column.width ?? 0;
+  }
+  return result;
 }
 
 function Table<T>(props: VirtualTableProps<T>) {
-  const { rows, columns, caption, rowHeight, height = 'min(70vh, 900px)', selection, trackScrolling } = props;
-  const tableColumns = columns.filter((c) => !c.cardOnly);
+  const { rows, columns, caption, rowHeight, height = 'min(70vh, 900px)', selection } = props;
+  // One array per `columns`: a new one every render would re-render every memoized row on every scroll frame.
+  const selectable = selection !== undefined;
+  const tableColumns = useMemo(() => stickyOffsets(columns, selectable), [columns, selectable]);
   const fixedWidth =
     (selection ? SELECT_WIDTH : 0) + tableColumns.reduce((sum, c) => sum + (c.width ?? 0), 0);
   const fluid = tableColumns.some((c) => c.width === undefined);
-  const { scrollRef, virtualizer } = useRows(props, rowHeight, fixedWidth);
-  const onKeyDown = useRowKeys(virtualizer, rows.length);
+  const { virtualizer, rowProps, scrollerProps } = useVirtualRows(props, rowHeight, fixedWidth);
   const items = virtualizer.getVirtualItems();
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
-  const settled = !trackScrolling || !virtualizer.isScrolling;
   const span = tableColumns.length + (selection ? 1 : 0);
 
   return (
-    <div
-      ref={scrollRef}
-      className={classes.scroller}
-      style={{ height, maxHeight: rows.length * rowHeight + HEADER_HEIGHT + 2 }}
-      tabIndex={0}
-      role="region"
-      aria-label={`${caption} (scrollable)`}
-      data-testid={props.testId}
-      data-virtual-scroller=""
-      onKeyDown={onKeyDown}
-    >
+    <div {...scrollerProps} style={{ height, maxHeight: rows.length * rowHeight + HEADER_HEIGHT + 2 }}>
       <table
         className={classes.table}
         style={{
@@ -232,22 +278,8 @@ function Table<T>(props: VirtualTableProps<T>) {
           ) : null}
           {items.map((item) => {
             const row = rows[item.index];
-            if (row === undefined) return null;
-            return (
-              <TableRow
-                key={item.key}
-                row={row}
-                index={item.index}
-                columns={tableColumns}
-                selected={props.isSelected?.(row) ?? false}
-                settled={settled}
-                selectedAria={props.selectedAria}
-                onRowClick={props.onRowClick}
-                onToggle={selection?.onToggle}
-                checkLabel={selection?.label}
-                rowKey={String(item.key)}
-                testId={props.rowTestId}
-              />
+            return row === undefined ? null : (
+              <TableRow key={item.key} {...rowProps(row, item.index, String(item.key), tableColumns)} />
             );
           })}
           {paddingBottom > 0 ? (
@@ -271,11 +303,8 @@ function HeaderCell<T>({
   return (
     <th
       scope="col"
-      className={
-        [column.sticky !== undefined && classes.sticky, column.className].filter(Boolean).join(' ') ||
-        undefined
-      }
-      style={column.sticky !== undefined ? { left: column.sticky } : undefined}
+      className={cellClass(column as VirtualColumn<unknown>)}
+      style={cellStyle(column as VirtualColumn<unknown>)}
       title={column.headerTitle}
       aria-sort={active ? (sort?.dir === 'asc' ? 'ascending' : 'descending') : undefined}
     >
@@ -372,58 +401,54 @@ interface RowProps<T> {
   testId?: string;
 }
 
-function selectionAttrs(selected: boolean, how: RowProps<unknown>['selectedAria']) {
-  if (how === 'aria-selected') return { 'aria-selected': selected };
-  if (how === 'aria-current') return { 'aria-current': selected ? ('true' as const) : undefined };
-  return {};
+/** What a table row and a card share: position, selection, click, test id. */
+function rowAttrs<T>({ row, index, selected, onRowClick, testId }: RowProps<T>) {
+  return {
+    'data-row-index': index,
+    'data-selected': selected || undefined,
+    'data-clickable': onRowClick ? '' : undefined,
+    'data-testid': testId,
+    onClick: onRowClick ? () => onRowClick(row) : undefined,
+  };
+}
+
+function RowCheckbox<T>({ row, selected, onToggle, checkLabel, rowKey }: RowProps<T>) {
+  if (!onToggle) return null;
+  return (
+    <input
+      type="checkbox"
+      className={classes.checkbox}
+      aria-label={checkLabel?.(row)}
+      checked={selected}
+      onChange={() => onToggle(rowKey)}
+      onClick={(event) => event.stopPropagation()}
+    />
+  );
 }
 
 /** Memoized: while scrolling only rows that come into view render; the rest keep their DOM untouched. */
-const TableRow = memo(function TableRow<T>({
-  row,
-  index,
-  columns,
-  selected,
-  settled,
-  selectedAria,
-  onRowClick,
-  onToggle,
-  checkLabel,
-  rowKey,
-  testId,
-}: RowProps<T>) {
+const TableRow = memo(function TableRow<T>(props: RowProps<T>) {
+  const { row, index, columns, selected, settled, selectedAria, onToggle } = props;
   const ctx: CellContext = { index, selected, settled };
   return (
     <tr
       className={classes.row}
       aria-rowindex={index + 2}
-      data-row-index={index}
-      data-selected={selected || undefined}
-      data-clickable={onRowClick ? '' : undefined}
-      data-testid={testId}
-      onClick={onRowClick ? () => onRowClick(row) : undefined}
-      {...selectionAttrs(selected, selectedAria)}
+      {...(selectedAria === 'aria-selected'
+        ? { 'aria-selected': selected }
+        : { 'aria-current': selectedAria && selected ? ('true' as const) : undefined })}
+      {...rowAttrs(props)}
     >
       {onToggle ? (
         <td className={classes.sticky} style={{ left: 0 }}>
-          <input
-            type="checkbox"
-            className={classes.checkbox}
-            aria-label={checkLabel?.(row)}
-            checked={selected}
-            onChange={() => onToggle(rowKey)}
-            onClick={(event) => event.stopPropagation()}
-          />
+          <RowCheckbox {...props} />
         </td>
       ) : null}
       {columns.map((column) => (
         <td
           key={column.id}
-          className={
-            [column.sticky !== undefined && classes.sticky, column.className].filter(Boolean).join(' ') ||
-            undefined
-          }
-          style={column.sticky !== undefined ? { left: column.sticky } : undefined}
+          className={cellClass(column as VirtualColumn<unknown>)}
+          style={cellStyle(column as VirtualColumn<unknown>)}
           title={column.title?.(row)}
         >
           {column.cell(row, ctx)}
@@ -434,11 +459,9 @@ const TableRow = memo(function TableRow<T>({
 }) as <T>(props: RowProps<T>) => ReactNode;
 
 function CardList<T>(props: VirtualTableProps<T>) {
-  const { rows, caption, cardHeight, height = 'min(70vh, 720px)', selection, trackScrolling } = props;
-  const columns = props.columns.filter((c) => c.card);
-  const { scrollRef, virtualizer } = useRows(props, cardHeight, 360);
-  const onKeyDown = useRowKeys(virtualizer, rows.length);
-  const settled = !trackScrolling || !virtualizer.isScrolling;
+  const { rows, cardHeight, height = 'min(70vh, 720px)', selection } = props;
+  const columns = useMemo(() => props.columns.filter((c) => c.card), [props.columns]);
+  const { virtualizer, rowProps, scrollerProps } = useVirtualRows(props, cardHeight, 360);
   return (
     <>
       {selection ? (
@@ -447,38 +470,21 @@ function CardList<T>(props: VirtualTableProps<T>) {
           <span aria-hidden="true">Select all</span>
         </label>
       ) : null}
-      <div
-        ref={scrollRef}
-        className={classes.scroller}
-        style={{ height, maxHeight: rows.length * cardHeight + 2 }}
-        tabIndex={0}
-        role="region"
-        aria-label={`${caption} (scrollable)`}
-        data-testid={props.testId}
-        data-virtual-scroller=""
-        onKeyDown={onKeyDown}
-      >
-        <ul className={classes.cardList} style={{ height: virtualizer.getTotalSize() }} aria-label={caption}>
+      <div {...scrollerProps} style={{ height, maxHeight: rows.length * cardHeight + 2 }}>
+        <ul
+          className={classes.cardList}
+          style={{ height: virtualizer.getTotalSize() }}
+          aria-label={props.caption}
+        >
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
-            if (row === undefined) return null;
-            return (
+            return row === undefined ? null : (
               <Card
                 key={item.key}
-                row={row}
-                index={item.index}
+                {...rowProps(row, item.index, String(item.key), columns)}
                 count={rows.length}
                 start={item.start}
                 height={cardHeight}
-                columns={columns}
-                selected={props.isSelected?.(row) ?? false}
-                settled={settled}
-                selectedAria={props.selectedAria}
-                onRowClick={props.onRowClick}
-                onToggle={selection?.onToggle}
-                checkLabel={selection?.label}
-                rowKey={String(item.key)}
-                testId={props.rowTestId}
               />
             );
           })}
@@ -488,22 +494,8 @@ function CardList<T>(props: VirtualTableProps<T>) {
   );
 }
 
-const Card = memo(function Card<T>({
-  row,
-  index,
-  count,
-  start,
-  height,
-  columns,
-  selected,
-  settled,
-  selectedAria,
-  onRowClick,
-  onToggle,
-  checkLabel,
-  rowKey,
-  testId,
-}: RowProps<T> & { count: number; start: number; height: number }) {
+const Card = memo(function Card<T>(props: RowProps<T> & { count: number; start: number; height: number }) {
+  const { row, index, count, start, height, columns, selected, settled, selectedAria } = props;
   const ctx: CellContext = { index, selected, settled };
   const lines = ([1, 2, 3] as const)
     .map((line) => columns.filter((c) => c.card?.line === line))
@@ -514,26 +506,13 @@ const Card = memo(function Card<T>({
       style={{ height, transform: `translateY(${start}px)` }}
       aria-setsize={count}
       aria-posinset={index + 1}
-      data-row-index={index}
-      data-selected={selected || undefined}
-      data-clickable={onRowClick ? '' : undefined}
-      data-testid={testId}
-      onClick={onRowClick ? () => onRowClick(row) : undefined}
       // A list item cannot be aria-selected: the open card is the current one.
       aria-current={selectedAria && selected ? 'true' : undefined}
+      {...rowAttrs(props)}
     >
       {lines.map((cells, i) => (
         <div key={i} className={classes.cardLine}>
-          {i === 0 && onToggle ? (
-            <input
-              type="checkbox"
-              className={classes.checkbox}
-              aria-label={checkLabel?.(row)}
-              checked={selected}
-              onChange={() => onToggle(rowKey)}
-              onClick={(event) => event.stopPropagation()}
-            />
-          ) : null}
+          {i === 0 ? <RowCheckbox {...props} /> : null}
           {cells.map((column) => (
             <span
               key={column.id}
@@ -556,18 +535,22 @@ const Card = memo(function Card<T>({
   );
 }) as <T>(props: RowProps<T> & { count: number; start: number; height: number }) => ReactNode;
 
+type Tone = 'gray' | 'teal' | 'blue' | 'red' | 'grape' | 'indigo';
+const PILL_TONES = Object.fromEntries(
+  (['gray', 'teal', 'blue', 'red', 'grape', 'indigo'] as const).map((tone) => [
+    tone,
+    {
+      '--pill-bg': `var(--mantine-color-${tone}-light)`,
+      '--pill-fg': `var(--mantine-color-${tone}-9)`,
+      '--pill-fg-dark': `var(--mantine-color-${tone}-3)`,
+    } as CSSProperties,
+  ]),
+) as Record<Tone, CSSProperties>;
+
 /** A small rounded label (status, on/off); tones are Mantine colours, readable in light and dark mode. */
-export function Pill({
-  tone,
-  children,
-  upper,
-}: {
-  tone: 'gray' | 'teal' | 'blue' | 'red' | 'grape' | 'indigo';
-  children: ReactNode;
-  upper?: boolean;
-}) {
+export function Pill({ tone, children, upper }: { tone: Tone; children: ReactNode; upper?: boolean }) {
   return (
-    <span className={classes.pill} data-tone={tone} data-upper={upper || undefined}>
+    <span className={classes.pill} style={PILL_TONES[tone]} data-upper={upper || undefined}>
       {children}
     </span>
   );

@@ -22,7 +22,7 @@ const COLUMNS: VirtualColumn<NumberResource>[] = [
     label: 'Number',
     width: 160,
     sortKey: 'number',
-    sticky: 44,
+    sticky: true,
     card: { line: 1, grow: true },
     cell: (row) => (
       <Link to={`/numbers/${row.id}`} className={classes.numberLink}>
