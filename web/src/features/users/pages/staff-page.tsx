@@ -16,6 +16,7 @@ import { useSearchParams } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { authQueries, hasRole, useCurrentUser } from '@/lib/auth';
+import { countOf } from '@/lib/format';
 import { userQueries, type StaffUser } from '../api/user-queries';
 import {
   ChangeRoleDialog,
@@ -122,7 +123,7 @@ function StaffPageScreen() {
           </div>
           {users.data ? (
             <Text size="sm" c="dimmed" ml="auto" aria-live="polite">
-              {visible.length} of {users.data.length} accounts
+              {visible.length} of {countOf(users.data.length, 'account')}
             </Text>
           ) : null}
         </Group>
