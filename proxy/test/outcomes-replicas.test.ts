@@ -118,8 +118,11 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
     // Someone else's poll, and an unknown key, are 404 on B as on A.
     expect((await poll(b, key, 'bob')).statusCode).toBe(404);
     expect((await poll(b, `${key}-nope`)).statusCode).toBe(404);
-    // A retry on B while A checks: in flight, nothing sent.
-    expect((await buy(b, number, key)).statusCode).toBe(409);
+    // A retry on B while A checks: in flight, nothing sent, and B says where to poll.
+    const during = await buy(b, number, key);
+    expect(during.statusCode).toBe(409);
+    expect(during.headers['x-outcome-check']).toBe('pending');
+    expect(during.headers['x-outcome-url']).toBe(`/api/outcomes/${key}`);
 
     await clearFaults(); // Flowroute readable again: A finds the number on the account.
     await a.app.outcomes.idle();

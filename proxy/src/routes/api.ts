@@ -289,7 +289,10 @@ async function handle(
   );
   if (outcome.kind === 'refused') {
     // Still checking an earlier attempt with this key: say where its outcome will appear.
-    if (outcome.error.status === 409 && app.outcomes.get(user.id, key.key)?.state === 'checking') {
+    if (
+      outcome.error.status === 409 &&
+      (await app.outcomes.lookup(user.id, key.key).catch(() => null))?.state === 'checking'
+    ) {
       reply.header('x-outcome-check', 'pending').header('x-outcome-url', outcomeUrl(key.key));
     }
     return sendProxyError(reply, outcome.error);
