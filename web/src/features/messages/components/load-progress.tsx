@@ -1,6 +1,6 @@
 // Progress of loading a range page by page: how much is loaded, a stop button, and continue/retry.
-import { Alert, Button, Group, Loader, Progress, Text } from '@mantine/core';
-import { toApiError } from '@/lib/api';
+import { Button, Group, Loader, Progress, Text } from '@mantine/core';
+import { ErrorState } from '@/components/states';
 import { countOf } from '@/lib/format';
 import type { ProgressiveMessages } from '../model/use-progressive-messages';
 
@@ -10,17 +10,8 @@ export function LoadProgress({ state }: { state: ProgressiveMessages }) {
   // Nothing loaded and the load failed: the page shows the error (and its retry) instead of a progress bar.
   if (state.error && state.pages === 0) return null;
   if (state.error && state.pages > 0) {
-    const e = toApiError(state.error);
-    return (
-      <Alert color="red" variant="light" title={`Loading stopped after ${count}`} role="alert">
-        <Group justify="space-between" wrap="wrap">
-          <Text size="sm">{e.message}</Text>
-          <Button size="xs" variant="light" color="red" onClick={state.retry}>
-            Continue loading
-          </Button>
-        </Group>
-      </Alert>
-    );
+    // The same error box as every failed read: it continues loading by itself after a countdown.
+    return <ErrorState error={state.error} title={`Loading stopped after ${count}`} onRetry={state.retry} />;
   }
   if (state.complete) {
     return (
