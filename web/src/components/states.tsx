@@ -55,7 +55,8 @@ function isTransient(error: ReturnType<typeof toApiError>): boolean {
     case 'rate_limited':
       return true;
     case 'unknown':
-      return error.status === 0 || error.status >= 500;
+      // A 5xx from the server; not a crash in our own code (status 0), which another try cannot fix.
+      return error.status >= 500;
     default:
       return false;
   }

@@ -96,7 +96,15 @@ export function UsageStatus({ usage }: { usage: RouteUsageView }) {
     );
   }
   if (usage.error) {
-    return <ErrorState error={usage.error} title="Could not count route usage" onRetry={usage.start} />;
+    // No automatic retry: a count reads every number on the account, so it runs again only on request.
+    return (
+      <ErrorState
+        error={usage.error}
+        title="Could not count route usage"
+        onRetry={usage.start}
+        autoRetry={false}
+      />
+    );
   }
   if (usage.finishedAt !== null) {
     return (
