@@ -57,6 +57,14 @@ describe('ErrorState', () => {
   });
 });
 
+describe('ErrorState for a crash in our own code', () => {
+  it('offers Try again but does not retry by itself', () => {
+    render(ui(new TypeError("Cannot read properties of undefined (reading 'x')"), vi.fn()));
+    expect(screen.queryByTestId('auto-retry')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+});
+
 describe('autoRetryDelay', () => {
   it('backs off 5, 10, 20, then 30 s, and follows the server when it says', () => {
     expect([0, 1, 2, 3, 9].map((a) => autoRetryDelay(a, null))).toEqual([5, 10, 20, 30, 30]);

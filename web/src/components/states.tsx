@@ -1,7 +1,7 @@
 // Loading, empty and error states used by every screen, so they look and read the same everywhere.
 import { Alert, Button, Center, Group, Loader, Skeleton, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { toApiError } from '@/lib/api';
+import { isApiError, toApiError } from '@/lib/api';
 
 export function LoadingState({ label = 'Loading…', rows }: { label?: string; rows?: number }) {
   if (rows) {
@@ -47,8 +47,14 @@ export function EmptyState({
   );
 }
 
+/** A network failure as the browser reports it (not a TypeError thrown by a crash in our own code). */
+const NETWORK_FAILURE = /failed to fetch|networkerror|load failed|network request failed|timed? ?out/i;
+
 /** Errors where trying the same read again later can help (not 4xx answers about the request itself). */
-function isTransient(error: ReturnType<typeof toApiError>): boolean {
+function isTransient(original: unknown, error: ReturnType<typeof toApiError>): boolean {
+  if (!isApiError(original) && !(original instanceof Error && NETWORK_FAILURE.test(original.message))) {
+    return false;
+  }
   switch (error.kind) {
     case 'network':
     case 'upstream_unavailable':
@@ -94,7 +100,7 @@ export function ErrorState({
   const message = hint ? apiError.message.replace(TRY_AGAIN_IN, '').trim() : apiError.message;
   const serverWait = hint ? Number(hint[1]) : apiError.retryAfterSeconds;
   const canRetry = Boolean(onRetry) && apiError.kind !== 'forbidden' && apiError.kind !== 'not_found';
-  const auto = canRetry && autoRetry && isTransient(apiError);
+  const auto = canRetry && autoRetry && isTransient(error, apiError);
 
   // Each new failure (a new error object) starts a new countdown; the wait grows with every attempt.
   const [prevError, setPrevError] = useState(error);
