@@ -127,7 +127,11 @@ function useVirtualRows<T>(props: VirtualTableProps<T>, size: number, initialWid
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [resetKey]);
-  const scrollIndex = scrollToKey ? rows.findIndex((row) => getKey(row) === scrollToKey) : -1;
+  // Memoized: the table re-renders on every scroll frame, and the log can hold 100,000 rows.
+  const scrollIndex = useMemo(
+    () => (scrollToKey ? rows.findIndex((row) => getKey(row) === scrollToKey) : -1),
+    [rows, getKey, scrollToKey],
+  );
   const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
     if (scrollIndex >= 0 && scrollToKey && scrolledTo.current !== scrollToKey) {
