@@ -22,6 +22,7 @@ import { routes as routesRoutes } from '@/features/routes/routes';
 import { routes as systemRoutes } from '@/features/system/routes';
 import { routes as usersRoutes } from '@/features/users/routes';
 import { NotFoundPage, RootErrorPage, RouteErrorPage } from './route-error';
+import { setPrefetchRoutes } from '@/lib/route-prefetch';
 import { AppLayout } from './shell';
 
 /** Auth gate: the shell needs a signed-in user; otherwise sign in and come back here. */
@@ -85,6 +86,7 @@ export function appRoutes(): RouteObject[] {
 
 export function createAppRouter() {
   const router = createBrowserRouter(appRoutes());
+  setPrefetchRoutes(router.routes as RouteObject[]);
   setSessionExpiredHandler(() => {
     const { pathname, search } = router.state.location;
     if (pathname.startsWith('/login')) return;

@@ -24,6 +24,7 @@ import { DeferredQuickSearch } from './deferred-quick-search';
 import { Hint } from './hint';
 import { MoonIcon, SearchIcon, SunIcon } from './icons';
 import { OfflineBanner } from './offline-banner';
+import { prefetchRoute } from '@/lib/route-prefetch';
 import classes from './shell.module.css';
 import type { UserMenu as UserMenuType } from './user-menu';
 import { UserMenuButton } from './user-menu-button';
@@ -240,6 +241,8 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
         active={active}
         aria-current={active ? 'page' : undefined}
         onClick={onNavigate}
+        onPointerEnter={() => prefetchRoute(item.to)}
+        onFocus={() => prefetchRoute(item.to)}
         style={{ borderRadius: 'var(--mantine-radius-sm)' }}
       />
     );

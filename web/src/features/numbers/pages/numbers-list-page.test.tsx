@@ -79,6 +79,10 @@ beforeEach(() => {
     vi.fn(async (input: Request) => {
       const url = new URL(input.url);
       requests.push(url);
+      // An operator: selection and the bulk bar are only offered to roles that may change routes.
+      if (url.pathname === '/auth/me') {
+        return respond({ user: { id: '1', username: 'olivia', role: 'operator' } });
+      }
       const detailMatch = /^\/api\/v2\/numbers\/(\d{11})$/.exec(url.pathname);
       if (detailMatch) return respond(detail(detailMatch[1]!));
       if (url.pathname === '/api/v2/numbers') {

@@ -8,6 +8,7 @@ import { nextOffsetFromLink } from '@/components/pager';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { Can, useHasRole } from '@/lib/auth';
 import { numberQueries } from '@/lib/flowroute/numbers';
+import { prefetchRoute } from '@/lib/route-prefetch';
 import {
   PAGE_SIZES,
   sortNumbers,
@@ -33,6 +34,13 @@ function loadBulkBar(): Promise<BulkModule> {
   return bulkModule;
 }
 const prefetchBulkBar = () => void loadBulkBar().catch(() => undefined);
+
+/** The number a pointer or focus event happened on, if it was on (or in) a link to a number's page. */
+function numberLinkTarget(target: EventTarget | null): string | null {
+  const link = target instanceof Element ? target.closest('a[href^="/numbers/"]') : null;
+  const match = /^\/numbers\/(\d{11})$/.exec(link?.getAttribute('href') ?? '');
+  return match?.[1] ?? null;
+}
 const BulkRouteBar = lazy(() => loadBulkBar().then((m) => ({ default: m.BulkRouteBar })));
 
 /** bulk-machine.ts STORAGE_KEY (not imported: that would bring the bar's code back; a test checks they match). */
@@ -106,6 +114,15 @@ export function NumbersListPage() {
 
   const caption = hasFilters ? 'Account numbers matching the filters' : 'Account numbers';
 
+  // Prefetch on intent: a number link hovered or focused loads the detail page's code and its data (usually already
+  // cached: the table reads each visible row's detail for the route columns; staleTime applies either way).
+  const prefetchNumber = (target: EventTarget | null) => {
+    const number = numberLinkTarget(target);
+    if (!number) return;
+    prefetchRoute(`/numbers/${number}`);
+    void queryClient.prefetchQuery(numberQueries.detail(number));
+  };
+
   // Mounted from the first selection (or a saved run) on, then kept: it holds the last run's results and revert.
   const [bulkMounted, setBulkMounted] = useState(hasSavedBulkRun);
   if (!bulkMounted && selection.mode !== 'none') setBulkMounted(true);
@@ -125,7 +142,15 @@ export function NumbersListPage() {
           </Can>
         }
       />
-      <Stack gap="sm" onPointerEnter={prefetchBulkBar} onFocus={prefetchBulkBar}>
+      <Stack
+        gap="sm"
+        onPointerEnter={prefetchBulkBar}
+        onPointerOver={(event) => prefetchNumber(event.target)}
+        onFocus={(event) => {
+          prefetchBulkBar();
+          prefetchNumber(event.target);
+        }}
+      >
         <NumberFilters
           filters={filters}
           onChange={(next) =>
