@@ -51,8 +51,32 @@ async function newSignedInPage(browser, proxyUrl) {
   return { context, page, errors };
 }
 
+/**
+ * After the list is shown: the pointer rests on the first number link for `hoverMs` (as a person's would before a
+ * click), then clicks it; ms from the click to the detail page's "Attributes" section (its data) being on screen.
+ */
+async function numberDetailNavigation(page, { hoverMs = 300 } = {}) {
+  const link = page.locator('table[aria-rowcount] tbody a[href^="/numbers/1"]').first();
+  await link.hover();
+  await page.waitForTimeout(hoverMs);
+  await page.evaluate(() => {
+    window.__bench.clickAt = null;
+    document.addEventListener('click', () => (window.__bench.clickAt ??= performance.now()), {
+      capture: true,
+      once: true,
+    });
+  });
+  await link.click();
+  const shownAt = await page.waitForFunction(
+    () => document.querySelector('section[aria-label="Attributes"]') && performance.now(),
+    null,
+    { timeout: 30_000, polling: 'mutation' },
+  );
+  return Math.round((await shownAt.jsonValue()) - (await page.evaluate(() => window.__bench.clickAt)));
+}
+
 /** One cold load (fresh context = empty cache) of `path` with CPU throttling; JS bytes as transferred and gzipped. */
-export async function coldLoad(browser, proxyUrl, path, { throttle }) {
+export async function coldLoad(browser, proxyUrl, path, { throttle, navigate = false }) {
   const { context, page, errors } = await newSignedInPage(browser, proxyUrl);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -100,6 +124,8 @@ export async function coldLoad(browser, proxyUrl, path, { throttle }) {
   });
   // Let the response bodies arrive.
   await page.waitForTimeout(200);
+  // Optional: list → a number's detail, still throttled (prefetch on hover; the detail page's chunk and data).
+  const detailNavMs = navigate ? await numberDetailNavigation(page) : null;
   let raw = 0;
   let gz = 0;
   const files = [];
@@ -130,6 +156,7 @@ export async function coldLoad(browser, proxyUrl, path, { throttle }) {
     laterJsGzipKb: Math.round(laterKb * 10) / 10,
     longestTaskMs: Math.round(Math.max(0, ...timing.longTasks.map((t) => t.duration))),
     timeline: timing.timeline,
+    detailNavMs,
     consoleErrors: errors,
   };
 }
