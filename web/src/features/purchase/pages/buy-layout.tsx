@@ -37,7 +37,12 @@ function InventoryLayout() {
       <Alert variant="light" color="gray" mb="md" title="Read-only">
         Buying numbers needs the admin role. You can browse and search what is for sale.
       </Alert>
-      <SectionNav sections={SECTIONS.filter((s) => s.to !== '/buy/cart')} pathname={pathname} count={0} />
+      <SectionNav
+        sections={SECTIONS.filter((s) => s.to !== '/buy/cart')}
+        pathname={pathname}
+        count={0}
+        label="Inventory sections"
+      />
       <Outlet />
     </Box>
   );
@@ -47,13 +52,15 @@ function SectionNav({
   sections,
   pathname,
   count,
+  label = 'Buy numbers sections',
 }: {
   sections: typeof SECTIONS;
   pathname: string;
   count: number;
+  label?: string;
 }) {
   return (
-    <Group gap={4} mb="md" component="nav" aria-label="Buy numbers sections" wrap="wrap">
+    <Group gap={4} mb="md" component="nav" aria-label={label} wrap="wrap">
       {sections.map((section) => {
         const active = section.match(pathname);
         return (

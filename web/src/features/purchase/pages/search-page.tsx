@@ -21,7 +21,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { nextOffsetFromLink, Pager, usePageParams } from '@/components/pager';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
-import { countOf, filterDigits, type FilterKind } from '@/lib/format';
+import { countOf, filterDigits, formatRateCenter, type FilterKind } from '@/lib/format';
 import { availableQueries, MAX_NUMBERS_LIMIT, type AvailableNumberParams } from '@/lib/flowroute/purchase';
 import { centsToDecimal, formatCents, toCents } from '../api/money';
 import { AvailableNumbersTable } from '../components/available-numbers-table';
@@ -55,14 +55,14 @@ function readCriteria(params: URLSearchParams): Criteria {
   };
 }
 
-/** "Starts with 206 · WA · SEATTLE · setup ≤ $2.00 USD" (the collapsed search on phones). */
+/** "Starts with 206 · WA · Seattle · setup ≤ $2.00 USD" (the collapsed search on phones). */
 function describeCriteria(c: Criteria, capCents: number | null): string {
   const parts: string[] = [];
   if (c.starts_with) parts.push(`Starts with ${c.starts_with}`);
   if (c.contains) parts.push(`contains ${c.contains}`);
   if (c.ends_with) parts.push(`ends with ${c.ends_with}`);
   if (c.state) parts.push(c.state);
-  if (c.rate_center) parts.push(c.rate_center.toUpperCase());
+  if (c.rate_center) parts.push(formatRateCenter(c.rate_center));
   if (capCents !== null) parts.push(`setup ≤ ${formatCents(capCents)}`);
   return parts.join(' · ');
 }
@@ -263,8 +263,8 @@ function SearchForm({
           />
           <TextInput
             label="Rate center"
-            description={values.state ? 'e.g. SEATTLE' : 'Needs a state'}
-            placeholder={values.state ? 'SEATTLE' : 'Pick a state first'}
+            description={values.state ? 'e.g. Seattle' : 'Needs a state'}
+            placeholder={values.state ? 'Seattle' : 'Pick a state first'}
             value={values.rate_center}
             onChange={(e) => set('rate_center', e.currentTarget.value)}
             disabled={!values.state && values.rate_center === ''}
