@@ -139,7 +139,7 @@ test.describe('Phone layout and dark-mode contrast', () => {
     });
     expect(res.ok()).toBe(true);
     const body = (await res.json()) as {
-      data: { attributes: { direction: string; status: string; from: string; to: string } }[];
+      data: { id: string; attributes: { direction: string; status: string; from: string; to: string } }[];
     };
     const failed = body.data.find(
       (m) => m.attributes.direction === 'outbound' && m.attributes.status === 'undeliverable',
@@ -152,6 +152,12 @@ test.describe('Phone layout and dark-mode contrast', () => {
     await expect(tick).toBeVisible({ timeout: 30_000 });
     await tick.scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'test-results/qa-conversation-dark-1440.png' });
+    await expectAccessible(page);
+
+    // Its detail page: the status badge and the delivery-receipt timeline.
+    await page.goto(`/messages/${failed!.id}`);
+    await expect(page.getByText('undeliverable').first()).toBeVisible({ timeout: 30_000 });
+    await page.screenshot({ path: 'test-results/qa-message-detail-dark-1440.png' });
     await expectAccessible(page);
   });
 });
