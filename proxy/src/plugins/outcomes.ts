@@ -10,6 +10,12 @@
 //   not applied → the key is released (the same action may be sent again; it was verified not to have happened);
 //   neither within settle.deadlineMs (60 s) → flagged for an operator (GET /admin/outcomes), the key replays
 //   "outcome unknown" and is never sent again automatically.
+// A replica killed mid-check leaves its record "checking" and the key "in flight"; once the record is past its
+// deadline + 5 s (the poll shows it flagged), a retry with the key on any replica takes the check over
+// (resumeAbandoned): it reads Flowroute back first, exactly as the killed replica would have, and answers with what it
+// found — applied (the first answer, replayed), not applied (nothing happened; the key is free again, so the user
+// decides to send it again), or still unreadable (checking goes on here, the browser polls as before). The retry
+// itself is never forwarded.
 // While checking, the idempotency record stays "in flight" (a retry with the key gets 409 + where to poll), and the
 // browser polls GET /api/outcomes/:key (routes/outcomes.ts). With a database, every step is also written to the
 // outcome_checks table (store/outcomes.ts), so a poll that a load balancer sends to another replica gets the real
@@ -43,6 +49,10 @@ export interface SettleJob {
   /** Wall-clock time the request was sent, and when its answer was found missing. */
   sentAt: number;
   lostAt: number;
+  /** When checking gives up and flags it; default lostAt + settle.deadlineMs (a resumed check has its own). */
+  deadlineAt?: number;
+  /** Taken over from a replica that stopped mid-check: the first look at Flowroute is taken at once. */
+  resumed?: boolean;
 }
 
 export interface OutcomeEntry {
@@ -217,6 +227,13 @@ export function viewOfRecord(r: OutcomeRecord, now = Date.now()): OutcomeView {
   return view;
 }
 
+/** What a retry gets when it took over an abandoned check (see resumeAbandoned). */
+export interface ResumedAnswer {
+  response: StoredResponse;
+  /** The first action's own outcome (applied / flagged), which the key replays from now on. */
+  replayed: boolean;
+}
+
 export class OutcomeSettler {
   private readonly entries = new Map<string, OutcomeEntry>();
   /** Database writes per entry, in order (a settled state must never be overwritten by an earlier write). */
@@ -234,6 +251,8 @@ export class OutcomeSettler {
       log: FastifyBaseLogger;
       /** The shared record (with a database), so other replicas can answer polls; null = this process only. */
       records?: DbOutcomeStore | null;
+      /** Longest a mutation can take upstream (connect + mutation timeout): bounds when a resumed one was sent. */
+      maxSendMs?: number;
     },
   ) {}
 
@@ -275,6 +294,65 @@ export class OutcomeSettler {
     return next;
   }
 
+  /**
+   * A retry with (user, key) found the key "in flight". If that is because the replica checking the first attempt's
+   * outcome was killed (its record is still "checking" past deadline + ABANDONED_AFTER_MS, which the poll shows as
+   * flagged), this replica takes the check over — atomically, so only one replica does — and looks at Flowroute at
+   * once. Returns what the retry gets: the settled answer, or (Flowroute still unreadable) "outcome unknown, checking"
+   * with where to poll, while checking goes on here. Null when the check is not abandoned (the retry gets 409 as
+   * before). The retry is never forwarded: a change is only sent again after a check said it did not happen and the
+   * user then tries once more.
+   */
+  async resumeAbandoned(input: {
+    userId: string;
+    key: string;
+    pathAndQuery: string;
+    json: string | null;
+  }): Promise<ResumedAnswer | null> {
+    const records = this.deps.records;
+    if (!records || this.stopped || this.get(input.userId, input.key)) return null;
+    const now = Date.now();
+    const record = await records.takeOver(input.userId, input.key, {
+      abandonedBefore: now - ABANDONED_AFTER_MS,
+      deadlineAt: now + this.deps.settle.deadlineMs,
+      detail: 'Checking Flowroute again (the replica that was checking stopped; a retry resumed the check)…',
+    });
+    if (!record) return null;
+    const job: SettleJob = {
+      userId: record.userId,
+      username: record.username,
+      key: record.key,
+      operation: record.operation as OperationId,
+      pathAndQuery: input.pathAndQuery,
+      json: input.json,
+      target: record.target,
+      intentId: record.intentId,
+      cause: 'lost',
+      firstProblem: `an unknown outcome whose checking replica stopped after ${record.checks} checks`,
+      // Not recorded: at the latest when the answer was found missing, at the earliest one whole call before.
+      sentAt: record.lostAt - (this.deps.maxSendMs ?? 0),
+      lostAt: record.lostAt,
+      deadlineAt: now + this.deps.settle.deadlineMs,
+      resumed: true,
+    };
+    this.deps.log.warn(
+      { operation: job.operation, target: job.target, checks: record.checks },
+      'a retry found an unknown outcome abandoned by a stopped replica: checking Flowroute again',
+    );
+    let firstLook!: () => void;
+    const looked = new Promise<void>((resolve) => (firstLook = resolve));
+    const entry = this.track(job, record.checks, firstLook);
+    await looked;
+    if (entry.state !== 'checking' && entry.answer) {
+      return { response: entry.answer, replayed: entry.state !== 'not_applied' };
+    }
+    const pending = pendingAnswer(job, 502, null);
+    return {
+      response: { status: pending.status, headers: pending.headers, body: pending.body },
+      replayed: false,
+    };
+  }
+
   /** Entries an operator should look at: still checking, or flagged. */
   unsettled(): OutcomeEntry[] {
     return [...this.entries.values()].filter((e) => e.state === 'checking' || e.state === 'flagged');
@@ -285,16 +363,7 @@ export class OutcomeSettler {
    * browser — whose poll may reach another replica — is answered only after every replica can find it.
    */
   start(job: SettleJob): Promise<void> {
-    this.prune();
-    const entry: OutcomeEntry = {
-      job,
-      state: 'checking',
-      detail: 'Checking Flowroute…',
-      answer: null,
-      settledAt: null,
-      checks: 0,
-    };
-    this.entries.set(OutcomeSettler.id(job.userId, job.key), entry);
+    const entry = this.track(job, 0);
     const recorded = this.persist(entry, 'begin', async (r) => {
       await r.begin({
         userId: job.userId,
@@ -310,12 +379,29 @@ export class OutcomeSettler {
     });
     // Unknown outcomes are rare: clearing expired records now and then is enough (no housekeeping timer needed).
     void this.persist(entry, 'purge', (r) => r.purgeExpired());
-    const loop = this.run(entry).catch((err: unknown) =>
-      this.deps.log.error({ err: { message: (err as Error).message } }, 'outcome settling failed'),
-    );
+    return recorded;
+  }
+
+  /** Adds the entry and starts its checking loop; `firstLook` is called once the first check was dealt with. */
+  private track(job: SettleJob, checks: number, firstLook?: () => void): OutcomeEntry {
+    this.prune();
+    const entry: OutcomeEntry = {
+      job,
+      state: 'checking',
+      detail: 'Checking Flowroute…',
+      answer: null,
+      settledAt: null,
+      checks,
+    };
+    this.entries.set(OutcomeSettler.id(job.userId, job.key), entry);
+    const loop = this.run(entry, firstLook)
+      .catch((err: unknown) =>
+        this.deps.log.error({ err: { message: (err as Error).message } }, 'outcome settling failed'),
+      )
+      .finally(() => firstLook?.());
     this.loops.add(loop);
     void loop.finally(() => this.loops.delete(loop));
-    return recorded;
+    return entry;
   }
 
   /** Resolves when every settling loop has finished (tests). */
@@ -357,16 +443,16 @@ export class OutcomeSettler {
     });
   }
 
-  private async run(entry: OutcomeEntry): Promise<void> {
+  private async run(entry: OutcomeEntry, firstLook?: () => void): Promise<void> {
     const { job } = entry;
     const { deadlineMs, graceMs, firstDelayMs, maxIntervalMs } = this.deps.settle;
-    const deadline = job.lostAt + deadlineMs;
+    const deadline = job.deadlineAt ?? job.lostAt + deadlineMs;
     // Flowroute may still be working on a request whose answer was lost (or sends may show up in the MDR list a
     // little later): "not there" only counts after the grace period. A definite 5xx answer on a number or route
     // means Flowroute finished with it, so "not there" counts at once.
     const negativeFrom =
       job.cause === 'upstream_5xx' && job.operation !== 'sendMessage' ? job.lostAt : job.lostAt + graceMs;
-    let delay = firstDelayMs;
+    let delay = job.resumed ? 0 : firstDelayMs;
     let last = 'no check yet';
     for (;;) {
       await this.sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
@@ -384,6 +470,7 @@ export class OutcomeSettler {
       }
       if (Date.now() >= deadline) break;
       void this.persist(entry, 'check count', (r) => r.checked(job.userId, job.key, entry.checks));
+      firstLook?.();
       delay = Math.min(maxIntervalMs, Math.max(delay * 2, 50));
       // Do not sleep past the moment a "not there" would count.
       if (check.kind === 'absent') delay = Math.min(delay, Math.max(50, negativeFrom - Date.now()));
@@ -393,7 +480,7 @@ export class OutcomeSettler {
       'flagged',
       this.stopped
         ? `proxy stopped while checking (last: ${last})`
-        : `no answer within ${deadlineMs} ms (last: ${last})`,
+        : `no answer within ${deadline - job.lostAt} ms (last: ${last})`,
       flaggedAnswer(),
       null,
     );
@@ -618,6 +705,7 @@ export default fp(
       settle: opts.config.settle,
       log: app.log,
       records: db ? new DbOutcomeStore(db) : null,
+      maxSendMs: opts.config.timeouts.connectMs + opts.config.timeouts.mutationMs,
     });
     app.decorate('outcomes', settler);
     // Before the forwarder's pool closes (onClose hooks run in reverse order of registration).

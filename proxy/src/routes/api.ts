@@ -288,6 +288,20 @@ async function handle(
     request.log,
   );
   if (outcome.kind === 'refused') {
+    // In flight because the replica checking the first attempt's outcome was killed: settle it by reading Flowroute
+    // back now and answer with that (plugins/outcomes.ts resumeAbandoned); nothing is forwarded.
+    const resumed =
+      outcome.error.status === 409
+        ? await app.outcomes
+            .resumeAbandoned({ userId: user.id, key: key.key, pathAndQuery, json: body.value.json })
+            .catch(() => null)
+        : null;
+    if (resumed) {
+      request.proxyFlag = resumed.replayed
+        ? 'replayed'
+        : (resumed.response.headers['x-proxy-error'] ?? 'outcome_unknown');
+      return sendAnswer(reply, resumed.response, resumed.replayed);
+    }
     // Still checking an earlier attempt with this key: say where its outcome will appear.
     if (
       outcome.error.status === 409 &&

@@ -59,6 +59,10 @@ function fromRow(r: Row): OutcomeRecord {
   };
 }
 
+const COLUMNS =
+  'user_id, key, username, operation, target, intent_id, state, detail, checks, answer, lost_at, deadline_at, ' +
+  'settled_at';
+
 export class DbOutcomeStore {
   constructor(
     private readonly db: Queryable,
@@ -123,12 +127,52 @@ export class DbOutcomeStore {
 
   async get(userId: string, key: string): Promise<OutcomeRecord | null> {
     const rows = await this.db.query<Row>(
-      `SELECT user_id, key, username, operation, target, intent_id, state, detail, checks, answer, lost_at,
-         deadline_at, settled_at
-       FROM outcome_checks WHERE user_id = $1 AND key = $2 AND expires_at > $3`,
+      `SELECT ${COLUMNS} FROM outcome_checks WHERE user_id = $1 AND key = $2 AND expires_at > $3`,
       [userId, key, new Date(this.now())],
     );
     return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /**
+   * Takes over a check whose replica stopped without finishing it (killed: the row is still "checking" and its
+   * deadline passed before `abandonedBefore`). Atomic: of several replicas trying at once exactly one gets the row
+   * back (with a new deadline, so it is no longer abandoned); the others get null.
+   */
+  async takeOver(
+    userId: string,
+    key: string,
+    t: { abandonedBefore: number; deadlineAt: number; detail: string },
+  ): Promise<OutcomeRecord | null> {
+    const rows = await this.db.query<Row>(
+      `UPDATE outcome_checks SET deadline_at = $4, detail = $5
+       WHERE user_id = $1 AND key = $2 AND state = 'checking' AND deadline_at < $3 AND expires_at > $6
+       RETURNING ${COLUMNS}`,
+      [userId, key, new Date(t.abandonedBefore), new Date(t.deadlineAt), t.detail, new Date(this.now())],
+    );
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  /**
+   * Records an operator should look at, across every replica: still checking or flagged (a row abandoned by a killed
+   * replica is still "checking" here; the caller shows it as the poll does). Newest first.
+   */
+  async unsettled(limit = 1000): Promise<OutcomeRecord[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLUMNS} FROM outcome_checks
+       WHERE state IN ('checking', 'flagged') AND expires_at > $1 ORDER BY lost_at DESC LIMIT $2`,
+      [new Date(this.now()), limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Of these audit intents, the ones that have a check record (whatever its state). */
+  async intentsWithRecords(intentIds: string[]): Promise<Set<string>> {
+    if (intentIds.length === 0) return new Set();
+    const rows = await this.db.query<{ intent_id: string }>(
+      'SELECT intent_id FROM outcome_checks WHERE intent_id = ANY($1::text[])',
+      [intentIds],
+    );
+    return new Set(rows.map((r) => r.intent_id));
   }
 
   async purgeExpired(): Promise<number> {
