@@ -92,6 +92,7 @@ describe('server.ts as a process', () => {
   it('buffers log lines (start-up lines at once) and writes every buffered access line on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'flowroute-logflush-'));
     // LOG_FLUSH_MS=60000: no periodic flush during the test, so what appears after SIGTERM was flushed by the shutdown.
+    const spawnedAt = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/src/server.ts'], {
       env: {
         ...process.env,
@@ -120,9 +121,9 @@ describe('server.ts as a process', () => {
           if (m) {
             clearInterval(poll);
             resolve(m[1]!);
-          } else if (Date.now() - started > 30_000) {
+          } else if (Date.now() - started > 90_000) {
             clearInterval(poll);
-            reject(new Error(`no start-up line within 30 s:\n${out}`));
+            reject(new Error(`no start-up line within 90 s:\n${out}`));
           }
         }, 50);
       });
@@ -134,7 +135,9 @@ describe('server.ts as a process', () => {
         await res.body.dump();
       }
       await new Promise((r) => setTimeout(r, 200));
-      expect(requestLines()).toBe(0); // 10 lines (~2.5 KB) are still in the 4 KiB buffer
+      // 10 lines (~2.5 KB) are still in the 4 KiB buffer — unless start-up took so long (a very busy machine) that
+      // the 60-s periodic flush, counted from the process start, has come round.
+      if (Date.now() - spawnedAt < 55_000) expect(requestLines()).toBe(0);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(requestLines()).toBe(10);
@@ -143,5 +146,5 @@ describe('server.ts as a process', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 150_000);
 });
