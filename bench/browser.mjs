@@ -70,7 +70,7 @@ async function numberDetailNavigation(page, { hoverMs = 300 } = {}) {
   const shownAt = await page.waitForFunction(
     () => document.querySelector('section[aria-label="Attributes"]') && performance.now(),
     null,
-    { timeout: 30_000, polling: 'mutation' },
+    { timeout: 30_000, polling: 'raf' },
   );
   return Math.round((await shownAt.jsonValue()) - (await page.evaluate(() => window.__bench.clickAt)));
 }
