@@ -540,21 +540,12 @@ const Card = memo(function Card<T>(props: RowProps<T> & { count: number; start: 
 }) as <T>(props: RowProps<T> & { count: number; start: number; height: number }) => ReactNode;
 
 type Tone = 'gray' | 'teal' | 'blue' | 'red' | 'grape' | 'indigo';
-const PILL_TONES = Object.fromEntries(
-  (['gray', 'teal', 'blue', 'red', 'grape', 'indigo'] as const).map((tone) => [
-    tone,
-    {
-      '--pill-bg': `var(--mantine-color-${tone}-light)`,
-      '--pill-fg': `var(--mantine-color-${tone}-9)`,
-      '--pill-fg-dark': `var(--mantine-color-${tone}-3)`,
-    } as CSSProperties,
-  ]),
-) as Record<Tone, CSSProperties>;
 
 /** A small rounded label (status, on/off); tones are Mantine colours, readable in light and dark mode. */
 export function Pill({ tone, children, upper }: { tone: Tone; children: ReactNode; upper?: boolean }) {
   return (
-    <span className={classes.pill} style={PILL_TONES[tone]} data-upper={upper || undefined}>
+    // A class per tone rather than inline colours: no style writes per pill while rows stream in.
+    <span className={classes.pill} data-tone={tone} data-upper={upper || undefined}>
       {children}
     </span>
   );

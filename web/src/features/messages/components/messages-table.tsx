@@ -18,20 +18,23 @@ function columns(onSelect: (id: string) => void): VirtualColumn<LogRow>[] {
       label: 'Time',
       width: 225,
       card: { line: 2 },
-      cell: (row) => (
-        <button
-          type="button"
-          className={classes.open}
-          title={`UTC ${formatUtcShort(row.time)}`}
-          aria-label={`Open message sent ${formatLocalDateTime(row.time)}`}
-          onClick={(e) => {
-            e.stopPropagation();
-            onSelect(row.id);
-          }}
-        >
-          <time dateTime={row.timestamp}>{formatLocalDateTime(row.time)}</time>
-        </button>
-      ),
+      cell: (row) => {
+        const local = formatLocalDateTime(row.time);
+        return (
+          <button
+            type="button"
+            className={classes.open}
+            title={`UTC ${formatUtcShort(row.time)}`}
+            aria-label={`Open message sent ${local}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onSelect(row.id);
+            }}
+          >
+            <time dateTime={row.timestamp}>{local}</time>
+          </button>
+        );
+      },
     },
     {
       id: 'dir',
