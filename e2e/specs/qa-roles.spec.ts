@@ -25,6 +25,7 @@ test.describe('Roles: buying is offered to admins only', () => {
     playwright,
     consoleErrors,
   }) => {
+    test.setTimeout(120_000);
     const admin = await playwright.request.newContext({ baseURL: ORIGIN });
     const viewer = await createUser(admin, 'viewer');
     await admin.dispose();
@@ -123,6 +124,7 @@ test.describe('Phone layout and dark-mode contrast', () => {
   test('message status pills and an undeliverable tick pass axe in dark mode', async ({
     adminPage: page,
   }) => {
+    test.setTimeout(180_000); // three axe runs over long pages on a shared 2-core machine
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.addInitScript(() => localStorage.setItem('flowroute-ops-color-scheme', 'dark'));
     await page.goto('/messages?range=30d');
