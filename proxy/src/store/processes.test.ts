@@ -3,7 +3,9 @@
 // - two proxy processes on one PostgreSQL: shared sessions, logout on one ends it on both, one Idempotency-Key
 //   used on both makes one purchase;
 // - two proxy processes on one PostgreSQL: a purchase whose answer was lost on A is polled on B (GET
-//   /api/outcomes/:key) and B answers with A's real state — "checking", then "applied" with the answer to replay.
+//   /api/outcomes/:key) and B answers with A's real state — "checking", then "applied" with the answer to replay;
+// - the same, but A is killed (SIGKILL) mid-check: once A's record is past its deadline + 5 s, a retry on B reads
+//   Flowroute back and replays the purchase — one POST at Flowroute, and the audit log says "ok".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -305,5 +307,56 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  }, 240_000);
+
+  it('A killed mid-check: a retry on B after the deadline reads Flowroute back and replays, one purchase', async () => {
+    let readable = false;
+    stub.requests.length = 0;
+    stub.setHandler((req, res) => {
+      if (req.method === 'POST') res.socket?.destroy();
+      else if (req.url === `/v2/numbers/${NUMBER}` && readable)
+        json(res, 200, { data: { id: NUMBER, type: 'number', attributes: { value: NUMBER } } });
+      else if (req.url === `/v2/numbers/${NUMBER}`) json(res, 503, { errors: [{ detail: 'busy' }] });
+      else json(res, 200, { data: [] });
+    });
+    const [pa, pb] = await startReplicas({
+      OUTCOME_SETTLE_DEADLINE_MS: '1000',
+      OUTCOME_SETTLE_GRACE_MS: '200',
+      BREAKER_CONSECUTIVE_FAILURES: '10000',
+      BREAKER_MIN_VOLUME: '1000000',
+    });
+    const cookie = await login(pa.url);
+    const key = randomUUID();
+    const first = await purchase(pa.url, cookie, key);
+    expect(first.status).toBe(502);
+    expect(first.headers.get('x-outcome-check')).toBe('pending');
+    await stopProxy(pa, 'SIGKILL'); // mid-check: its record stays "checking", the key "in flight"
+    readable = true;
+
+    // Before A's deadline + 5 s: in flight, nothing checked or sent by B.
+    const early = await purchase(pb.url, cookie, key);
+    expect(early.status).toBe(409);
+    await new Promise((r) => setTimeout(r, 6_500));
+    const pollB = await fetch(`${pb.url}/api/outcomes/${key}`, { headers: { cookie } });
+    expect(((await pollB.json()) as { outcome: { state: string } }).outcome.state).toBe('flagged');
+
+    const retry = await purchase(pb.url, cookie, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('x-outcome')).toBe('applied');
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const again = await purchase(pb.url, cookie, key);
+    expect(again.status).toBe(201);
+    expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    const check = await openStore({ databaseUrl: TEST_DATABASE_URL, schema: schemas.at(-1)! });
+    try {
+      expect((await check.audit.verify()).ok).toBe(true);
+      const items = (await check.audit.list({ what: 'purchaseNumber' })).items;
+      expect(items).toHaveLength(1);
+      expect(items[0]!.outcome).toMatchObject({ result: 'ok' });
+      expect(items[0]!.outcome!.detail).toMatch(/checking replica stopped/);
+    } finally {
+      await check.close();
+    }
   }, 240_000);
 });
