@@ -89,6 +89,8 @@ type Check =
   | { kind: 'absent'; evidence: string }
   | { kind: 'inconclusive'; reason: string };
 
+const RESUMED_DETAIL =
+  'Checking Flowroute again (the replica that was checking stopped; a retry resumed the check)…';
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 const ROUTE_PAGES_MAX = 25;
 const SETTLED_TTL_MS = 30 * 60_000;
@@ -315,7 +317,7 @@ export class OutcomeSettler {
     const record = await records.takeOver(input.userId, input.key, {
       abandonedBefore: now - ABANDONED_AFTER_MS,
       deadlineAt: now + this.deps.settle.deadlineMs,
-      detail: 'Checking Flowroute again (the replica that was checking stopped; a retry resumed the check)…',
+      detail: RESUMED_DETAIL,
     });
     if (!record) return null;
     const job: SettleJob = {
@@ -342,6 +344,7 @@ export class OutcomeSettler {
     let firstLook!: () => void;
     const looked = new Promise<void>((resolve) => (firstLook = resolve));
     const entry = this.track(job, record.checks, firstLook);
+    entry.detail = RESUMED_DETAIL;
     await looked;
     if (entry.state !== 'checking' && entry.answer) {
       return { response: entry.answer, replayed: entry.state !== 'not_applied' };

@@ -106,7 +106,10 @@ export class DbOutcomeStore {
     );
   }
 
-  /** The settled state and what a retry with the key now gets. */
+  /**
+   * The settled state and what a retry with the key now gets. Only a row still "checking" is settled: a replica that
+   * was presumed dead and comes back late cannot overwrite what the replica that took its check over found.
+   */
   async settle(
     userId: string,
     key: string,
@@ -120,7 +123,7 @@ export class DbOutcomeStore {
   ): Promise<void> {
     await this.db.query(
       `UPDATE outcome_checks SET state = $3, detail = $4, checks = $5, answer = $6::jsonb, settled_at = $7
-       WHERE user_id = $1 AND key = $2`,
+       WHERE user_id = $1 AND key = $2 AND state = 'checking'`,
       [userId, key, s.state, s.detail, s.checks, JSON.stringify(s.answer), new Date(s.settledAt)],
     );
   }
