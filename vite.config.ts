@@ -116,6 +116,9 @@ export default defineConfig({
           include: ['web/src/**/*.test.{ts,tsx}'],
           setupFiles: ['./web/src/test-setup.ts'],
           css: false,
+          // jsdom component tests that type and click take 2-5 s on a busy 2-core machine; the 5-s default
+          // timed some out under load without any assertion failing.
+          testTimeout: 20_000,
         },
       },
       {
