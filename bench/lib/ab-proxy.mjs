@@ -75,6 +75,8 @@ async function buildAll() {
     }
     log(`ab-proxy: building ${v.ref} (${commit}) into ${path.relative(process.cwd(), out)}`);
     await buildProxy({ srcRoot, outDir: out });
+    // Only the bundle is kept: an extracted source tree under build/ must not be seen by tsc, eslint or vitest.
+    if (srcRoot !== '.') rmSync(srcRoot, { recursive: true, force: true });
     built.set(v.ref, out);
     v.proxyDir = out;
     v.commit = commit;
