@@ -12,6 +12,14 @@ async function useDarkMode(page: Page) {
   await page.addInitScript(() => localStorage.setItem('flowroute-ops-color-scheme', 'dark'));
 }
 
+async function openMessageLogInDarkMode(page: Page): Promise<MessagesPage> {
+  await useDarkMode(page);
+  const m = new MessagesPage(page);
+  await m.gotoLog('?range=30d');
+  await m.waitForLogLoaded();
+  return m;
+}
+
 /** The element is inside the viewport's width (nothing to scroll sideways for). */
 async function expectWithinWidth(locator: Locator, width = PHONE.width) {
   await expect(locator).toBeVisible();
@@ -108,10 +116,7 @@ test.describe('tables on a phone', () => {
     adminPage: page,
     consoleErrors,
   }) => {
-    await useDarkMode(page);
-    const m = new MessagesPage(page);
-    await m.gotoLog('?range=30d');
-    await m.waitForLogLoaded();
+    const m = await openMessageLogInDarkMode(page);
     const card = m.rows.first();
     await card.scrollIntoViewIfNeeded();
     await expectWithinWidth(card.locator('[data-field="status"]'));
@@ -154,10 +159,7 @@ test('wide screens: the message log is a table with a row count; dark mode passe
   adminPage: page,
   consoleErrors,
 }) => {
-  await useDarkMode(page);
-  const m = new MessagesPage(page);
-  await m.gotoLog('?range=30d');
-  await m.waitForLogLoaded();
+  const m = await openMessageLogInDarkMode(page);
   await expect(page.getByRole('table', { name: 'Messages' })).toHaveAttribute('aria-rowcount', /^\d+$/);
   await expect(m.rows.first().locator('td').nth(4)).toHaveText(/\S/);
   await expectAccessible(page);
