@@ -221,6 +221,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       else res.destroy();
     });
   });
+  // Node closes idle keep-alive sockets after 5 s by default; a client that reuses one at that moment gets
+  // ECONNRESET (seen from Playwright's request context on the control API). Idle sockets stay open 65 s.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
