@@ -15,6 +15,8 @@ export interface Fault {
   fault: 'latency' | 'status' | 'reset_before' | 'reset_after' | 'malformed' | 'slow_body';
   ms?: number;
   status?: number;
+  /** With status 429: the Retry-After seconds (default 1). */
+  retryAfter?: number;
   times?: number;
 }
 

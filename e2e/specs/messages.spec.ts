@@ -146,12 +146,15 @@ test.describe('messages', () => {
       path: '^/v2\\.1/messages$',
       fault: 'status',
       status: 429,
+      retryAfter: 4,
       times: 1,
     });
     const before = (await emulator.stats()).sends.length;
     await m.sendButton.click();
-    await expect(m.rateLimitAlert).toContainText('Flowroute allows 5 SMS per second — try again in 1 s');
-    await expect(m.sendButton).toBeEnabled({ timeout: 5_000 });
+    // Retry-After 4: the countdown is still running when it is read, even on a busy machine.
+    await expect(m.rateLimitAlert).toContainText(/Flowroute allows 5 SMS per second — try again in [1-4] s/);
+    await expect(m.sendButton).toBeDisabled();
+    await expect(m.sendButton).toBeEnabled({ timeout: 10_000 });
     await expect(m.rateLimitAlert).toContainText('you can try again now');
     await m.sendButton.click();
     await expect(m.sentId).toHaveText(/^mdr2-/);

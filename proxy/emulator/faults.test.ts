@@ -82,6 +82,10 @@ describe('faults', () => {
     const limited = await t.call('GET', '/v2/routes');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
+    await addFault({ path: '^/v2/numbers$', fault: 'status', status: 429, retryAfter: 7 });
+    const longer = await t.call('GET', '/v2/numbers');
+    expect(longer.status).toBe(429);
+    expect(longer.headers.get('retry-after')).toBe('7');
   });
 
   it('method filter: a PATCH fault leaves GETs alone', async () => {

@@ -21,6 +21,8 @@ export interface FaultSpec {
   ms?: number;
   /** status: the HTTP status to answer with (default 503). */
   status?: number;
+  /** status 429: the Retry-After seconds sent with it (default 1). */
+  retryAfter?: number;
   /** Only the next N matching requests; absent = until DELETE /__emulator/faults. */
   times?: number;
 }
@@ -52,7 +54,7 @@ export class Faults {
     }
     if (spec.method !== undefined && typeof spec.method !== 'string')
       throw new FaultSpecError('method must be a string.');
-    for (const key of ['ms', 'status', 'times'] as const) {
+    for (const key of ['ms', 'status', 'times', 'retryAfter'] as const) {
       const v = spec[key];
       if (v !== undefined && (!Number.isInteger(v) || v < 0))
         throw new FaultSpecError(`${key} must be a whole number.`);

@@ -151,7 +151,7 @@ export function createEmulatorHandler(opts: EmulatorOptions, state: EmulatorStat
           status,
           status === 429 ? 'Too many requests.' : 'The service is temporarily unavailable.',
           undefined,
-          status === 429 ? { 'Retry-After': '1' } : {},
+          status === 429 ? { 'Retry-After': String(fault.retryAfter ?? 1) } : {},
         );
       }
       const credential = authenticate(req.headers.authorization, opts.accessKey, opts.secretKey);
