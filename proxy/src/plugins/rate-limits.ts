@@ -78,6 +78,9 @@ export class DbRateCounters implements RateCounters {
  * database. A restart forgets at most the current minute's read counts. With PostgreSQL use DbRateCounters.
  */
 export class LocalReadCounters implements RateCounters {
+  /** When the database's counters were last purged: they only hold sends/purchases/route changes, so once a minute. */
+  private sharedPurgedAt = -Infinity;
+
   constructor(
     private readonly shared: RateCounters,
     private readonly memory: RateCounters = new MemoryRateCounters(),
@@ -97,6 +100,8 @@ export class LocalReadCounters implements RateCounters {
 
   async purgeExpired(now: number): Promise<void> {
     await this.memory.purgeExpired(now);
+    if (now - this.sharedPurgedAt < MINUTE) return;
+    this.sharedPurgedAt = now;
     await this.shared.purgeExpired(now);
   }
 }

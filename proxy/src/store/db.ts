@@ -31,6 +31,7 @@ export interface Db extends Queryable {
    * PGlite only (one process owns the database, so every write goes through this object): a number that changes
    * whenever a statement that may write is issued. Equal values before and after mean nothing was written, which
    * lets hot reads (session lookups) be served from memory exactly (bench: PGlite costs ~1-3 ms per query).
+   * Exception: single statements writing only `rate_counters` (which no cached read depends on) do not change it.
    */
   writeGeneration?(): number;
 }
@@ -154,11 +155,15 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
   // after its SELECT knows no write was ordered ahead of it.
   let generation = 0;
   const READ_ONLY = /^\s*select\b/i;
+  // Single statements that write only the rate-limit counters (no foreign keys, no triggers, read by no cached
+  // lookup): they cannot change a session or a user, so they leave the generation alone — the limiter's housekeeping
+  // (a DELETE of expired counters) and the mutation counters no longer drop every cached session row.
+  const COUNTERS_ONLY = /^\s*(?:insert\s+into|update|delete\s+from)\s+rate_counters\s[^;]*$/i;
   return {
     kind: 'pglite',
     writeGeneration: () => generation,
     query: <T>(sql: string, params?: unknown[]) => {
-      if (!READ_ONLY.test(sql)) generation++;
+      if (!READ_ONLY.test(sql) && !COUNTERS_ONLY.test(sql)) generation++;
       return serial(async () => (await db.query<T>(sql, params as unknown[] | undefined)).rows);
     },
     exec: (sql: string) => {
