@@ -67,6 +67,31 @@ export class SessionStore {
     return { token, idHash };
   }
 
+  /**
+   * The synchronous path of `lookup` (no promise, no microtask): the answer when the session's row is cached and
+   * still exact (nothing written since, PGlite), within its idle and absolute limits and not due for its
+   * `last_seen_at` touch; `undefined` whenever `lookup` would have to query or write (then call `lookup`).
+   */
+  lookupCached(token: string, now = Date.now()): SessionInfo | undefined {
+    const generation = this.db.writeGeneration?.();
+    if (generation === undefined || this.cache.size === 0 || !TOKEN_RE.test(token)) return undefined;
+    const idHash = hashToken(token);
+    const cached = this.cache.get(idHash);
+    if (!cached || cached.generation !== generation) return undefined;
+    const row = cached.row;
+    const createdAt = new Date(row.created_at).getTime();
+    const lastSeenAt = new Date(row.last_seen_at).getTime();
+    if (row.disabled || now - lastSeenAt > this.limits.idleMs || now - createdAt > this.limits.absoluteMs) {
+      return undefined;
+    }
+    if (now - lastSeenAt >= (this.limits.touchEveryMs ?? 5_000)) return undefined;
+    return {
+      user: { id: row.user_id, username: row.username, role: row.role, sessionId: idHash },
+      createdAt,
+      lastSeenAt: now,
+    };
+  }
+
   /** Returns the signed-in user for a cookie token, or null if unknown, expired, revoked or the user is disabled. */
   async lookup(token: string, now = Date.now()): Promise<SessionInfo | null> {
     if (!TOKEN_RE.test(token)) return null;
