@@ -67,15 +67,7 @@ function preloadLandingPage(pageModule: string): Plugin {
           for (const imported of chunk?.imports ?? []) visit(imported);
         };
         visit(page.fileName);
-        // The CSS of the page and of every chunk it pulls in (e.g. the shared virtual table's): Vite waits for
-        // each before it hands the page to the router.
-        const css = [
-          ...new Set(
-            files.flatMap((file) => [
-              ...(chunks.find((c) => c.fileName === file)?.viteMetadata?.importedCss ?? []),
-            ]),
-          ),
-        ];
+        const css = [...(page.viteMetadata?.importedCss ?? [])];
         return [
           ...files.map((file) => ({
             tag: 'link',
