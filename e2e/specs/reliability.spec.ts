@@ -34,10 +34,9 @@ test.describe('Flowroute outage', () => {
     await expect(page).toHaveURL(/\/numbers/);
     await page.screenshot({ path: `test-results/reliability-outage.png`, fullPage: false });
 
-    // The proxy stops calling Flowroute while it is failing (circuit open): readiness reports it but stays ready
-    // (a Flowroute outage is no reason for a load balancer to drop the replica).
+    // The proxy stops calling Flowroute while it is failing (circuit open): not ready (R-8, READYZ_BREAKER=fail).
     const ready = await page.request.get('/readyz');
-    expect(ready.status()).toBe(200);
+    expect(ready.status()).toBe(503);
     expect(((await ready.json()) as { upstream: { circuit: string } }).upstream.circuit).toBe('open');
 
     // Flowroute comes back. The user presses "Try again" until the proxy lets a probe through (≤ 30 s).

@@ -41,6 +41,12 @@ export const ConfigSchema = z.object({
   auditStoreMessageText: z.boolean().default(false),
   /** PURCHASE_CONFIRMATION=required: a purchase must carry a single-use X-Confirmation token (S-13). */
   purchaseConfirmation: z.enum(['required', 'off']).default('off'),
+  /**
+   * READYZ_BREAKER: `fail` (default, R-8) — /readyz answers 503 `circuit_open` while the circuit breaker is open;
+   * `report` — it only reports the breaker in its body and stays ready (a Flowroute outage hits every replica at
+   * once, so a load balancer that drops not-ready replicas would drop all of them; see docs/deployment.md).
+   */
+  readyzBreaker: z.enum(['fail', 'report']).default('fail'),
   dataDir: z.string().default('.data'),
   demoPassword: z.string().nullable().default(null),
   sessionIdleMinutes: z.number().positive().default(15),
@@ -363,6 +369,7 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
     auditStoreMessageText: present(env, 'AUDIT_STORE_MESSAGE_TEXT')?.trim().toLowerCase() === 'true',
     purchaseConfirmation:
       present(env, 'PURCHASE_CONFIRMATION')?.trim().toLowerCase() === 'required' ? 'required' : 'off',
+    readyzBreaker: present(env, 'READYZ_BREAKER')?.trim().toLowerCase() === 'report' ? 'report' : 'fail',
     dataDir: present(env, 'DATA_DIR')?.trim(),
     demoPassword: present(env, 'DEMO_PASSWORD') ?? null,
     sessionIdleMinutes: numVar(env, 'SESSION_IDLE_MINUTES'),
@@ -403,6 +410,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     upstreamMaxInFlight: config.upstreamConnections,
     upstreamQueue: config.upstreamQueue,
     logFlushMs: config.logFlushMs,
+    readyzBreaker: config.readyzBreaker,
     limits: config.limits,
     breakerOpenMs: config.breaker.openMs,
   };

@@ -1,6 +1,6 @@
-// R-8 readiness: /readyz depends only on what this replica needs (started, not shutting down, its database answers),
-// never on Flowroute. A Flowroute outage (circuit breaker open) is reported in the body as information and leaves the
-// replica ready, so a load balancer does not drop every replica at once. Runs on PGlite and (TEST_DATABASE_URL) on
+// R-8 readiness: /readyz is not ready while starting, shutting down, when its database does not answer and (default,
+// READYZ_BREAKER=fail) while the circuit breaker is open; with READYZ_BREAKER=report a Flowroute outage is only
+// reported in the body and the replica stays ready, so a load balancer does not drop every replica at once. Runs on PGlite and (TEST_DATABASE_URL) on
 // PostgreSQL, where the database is also made to hang behind a TCP relay we can freeze.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,9 +38,49 @@ const BREAKER = {
 const NO_RETRY = { budgetRatio: 0, minPerWindow: 0, backoffMinMs: 0, backoffMaxMs: 0 };
 
 describe.each(DB_VARIANTS.filter((v) => v.enabled))('/readyz on $name', ({ name }) => {
-  it('ready with the database; a Flowroute outage is reported, not a reason to leave the pool; a dead database is', async () => {
+  it('default (READYZ_BREAKER=fail, R-8): not ready while the breaker is open, without calling Flowroute; ready again once it closes', async () => {
     const store = await openTestStore(name);
-    const t = await buildTestApp(stub.url, { breaker: BREAKER, retry: NO_RETRY, logLevel: 'silent' }, store);
+    const t = await buildTestApp(
+      stub.url,
+      { breaker: { ...BREAKER, openMs: 300 }, retry: NO_RETRY, logLevel: 'silent' },
+      store,
+    );
+    try {
+      flowrouteDown = true;
+      for (let i = 0; i < BREAKER.consecutiveFailures; i++) {
+        await t.app.inject({ method: 'GET', url: '/api/v2/numbers', headers: as('viewer') });
+      }
+      const sent = stub.requests.length;
+      const during = await t.app.inject({ method: 'GET', url: '/readyz' });
+      expect(during.statusCode).toBe(503);
+      expect(during.json()).toMatchObject({
+        status: 'not_ready',
+        reasons: ['circuit_open'],
+        upstream: { circuit: 'open' },
+      });
+      expect(stub.requests).toHaveLength(sent); // the probe never calls Flowroute
+      flowrouteDown = false;
+      await new Promise((r) => setTimeout(r, 350));
+      // Half-open until real traffic succeeds: only an open breaker makes the replica not ready.
+      const probe = await t.app.inject({ method: 'GET', url: '/api/v2/numbers', headers: as('viewer') });
+      expect(probe.statusCode).toBe(200);
+      const after = await t.app.inject({ method: 'GET', url: '/readyz' });
+      expect(after.statusCode).toBe(200);
+      expect(after.json()).toMatchObject({ status: 'ready', upstream: { circuit: 'closed' } });
+    } finally {
+      flowrouteDown = false;
+      await t.app.close();
+      await store.cleanup();
+    }
+  });
+
+  it('READYZ_BREAKER=report: a Flowroute outage is reported, not a reason to leave the pool; a dead database is', async () => {
+    const store = await openTestStore(name);
+    const t = await buildTestApp(
+      stub.url,
+      { breaker: BREAKER, retry: NO_RETRY, logLevel: 'silent', readyzBreaker: 'report' },
+      store,
+    );
     try {
       const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(200);

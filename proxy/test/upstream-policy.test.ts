@@ -209,7 +209,7 @@ describe('through the proxy', () => {
     expect(stub.requests).toHaveLength(1);
   });
 
-  it('opens after 5 failures: fast 503 upstream_unavailable with Retry-After, nothing sent, /readyz reports it (still ready); a probe closes it', async () => {
+  it('opens after 5 failures: fast 503 upstream_unavailable with Retry-After, nothing sent, /readyz not ready (circuit_open); a probe closes it', async () => {
     let healthy = false;
     stub = await startStub((_req, res) =>
       healthy ? json(res, 200, { data: [] }) : json(res, 500, { errors: [{ detail: 'down' }] }),
@@ -238,10 +238,14 @@ describe('through the proxy', () => {
     expect(buy.statusCode).toBe(503);
     expect(buy.headers['x-proxy-error']).toBe('upstream_unavailable');
     expect(stub.requests).toHaveLength(5); // nothing sent while open
-    // Readiness reports the open breaker but stays 200: a Flowroute outage is no reason to leave the pool.
+    // R-8 (default READYZ_BREAKER=fail): not ready while the breaker is open, and it says why.
     const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
-    expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', upstream: { circuit: 'open' } });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      status: 'not_ready',
+      reasons: ['circuit_open'],
+      upstream: { circuit: 'open' },
+    });
     // The same key is free again (nothing reached Flowroute).
     healthy = true;
     await new Promise((r) => setTimeout(r, 450));

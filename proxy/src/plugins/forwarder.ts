@@ -230,7 +230,14 @@ export class FlowrouteForwarder {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(answer());
+        // A throw while mapping must still answer (and free the bulkhead slot), never leave the call hanging.
+        let result: ProxyAnswer;
+        try {
+          result = answer();
+        } catch (err) {
+          result = this.mapTransportError(err, req, elapsed());
+        }
+        resolve(result);
       };
       const timer = setTimeout(() => {
         abortReason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
@@ -554,8 +561,12 @@ export default fp(
       );
     const forwarder = new FlowrouteForwarder(upstream, opts.config);
     app.decorate('flowroute', forwarder);
-    // R-8: /readyz reports the breaker (from real traffic, never a probe call) without failing readiness (health.ts).
+    // R-8: /readyz reports the breaker (from real traffic, never a probe call) and, unless READYZ_BREAKER=report,
+    // is not ready while it is open.
     app.readiness?.reports.set('upstream', () => ({ circuit: forwarder.breaker.current }));
+    if (opts.config.readyzBreaker !== 'report') {
+      app.readiness?.checks.push(() => (forwarder.breaker.current === 'open' ? 'circuit_open' : null));
+    }
     app.addHook('onClose', async () => forwarder.close());
   },
   { name: 'flowroute-forwarder' },
