@@ -55,6 +55,24 @@ describe('ErrorState', () => {
     expect(onRetry).not.toHaveBeenCalled();
     expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });
+
+  it.each(['upstream_auth', 'upstream_too_large', 'upstream_malformed', 'upstream_tls'])(
+    'does not retry by itself a Flowroute answer another try cannot fix (%s)',
+    (code) => {
+      const onRetry = vi.fn();
+      const error = new ApiError({
+        kind: 'upstream_unavailable',
+        status: 502,
+        proxyError: code,
+        message: 'Flowroute answered in a way the proxy cannot use.',
+      });
+      render(ui(error, onRetry));
+      expect(screen.queryByTestId('auto-retry')).toBeNull();
+      act(() => void vi.advanceTimersByTime(120_000));
+      expect(onRetry).not.toHaveBeenCalled();
+      expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+    },
+  );
 });
 
 describe('ErrorState for a crash in our own code', () => {

@@ -51,10 +51,20 @@ export function EmptyState({
 const NETWORK_FAILURE = /failed to fetch|networkerror|load failed|network request failed|timed? ?out/i;
 
 /** Errors where trying the same read again later can help (not 4xx answers about the request itself). */
+const PERMANENT_UPSTREAM = new Set([
+  'upstream_auth',
+  'upstream_too_large',
+  'upstream_malformed',
+  'upstream_tls',
+]);
+
 function isTransient(original: unknown, error: ReturnType<typeof toApiError>): boolean {
   if (!isApiError(original) && !(original instanceof Error && NETWORK_FAILURE.test(original.message))) {
     return false;
   }
+  // Flowroute answers that another try cannot fix (bad API keys, a page too large, a malformed body, a TLS
+  // failure): shown with the manual button only, never retried every few seconds.
+  if (error.proxyError !== null && PERMANENT_UPSTREAM.has(error.proxyError)) return false;
   switch (error.kind) {
     case 'network':
     case 'upstream_unavailable':
