@@ -94,6 +94,12 @@ describe('formatRateCenter', () => {
     expect(formatRateCenter('sanantonio')).toBe('San Antonio');
     expect(formatRateCenter('seattle')).toBe('Seattle');
   });
+  it('never splits a one-word name it knows ("Newport", not "New Port")', () => {
+    expect(formatRateCenter('newport')).toBe('Newport');
+    expect(formatRateCenter('westport')).toBe('Westport');
+    expect(formatRateCenter('eastlake')).toBe('Eastlake');
+    expect(formatRateCenter('newportbeach')).toBe('Newport Beach');
+  });
   it('keeps abbreviations as abbreviations (never expands them)', () => {
     expect(formatRateCenter('ftcollins')).toBe('Ft Collins');
     expect(formatRateCenter('saltlakecy')).toBe('Salt Lake Cy');

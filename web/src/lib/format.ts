@@ -120,12 +120,17 @@ const RATE_CENTER_WORDS = new Set(
   mt nashville naperville new newark norfolk north nuys oakland oradell orlando orleans palm palo paso paul
   philadelphia phoenix pittsburgh port portland provo raleigh rapids reno richmond rochester rockville
   sacramento salem salt san santa savannah scottsdale seattle south spokane springfield springs st stockton
-  syracuse tacoma tampa torrance trenton tucson valley van vegas washington west worcester worth yakima york`
+  syracuse tacoma tampa torrance trenton tucson valley van vegas washington west worcester worth yakima york
+  newport westport northport southport eastport eastlake westlake northlake southlake lakeland lakewood
+  portsmouth`
     .split(/\s+/)
     .filter(Boolean),
 );
 
-/** Splits "losangeles" into known words (fewest words wins); null when some part is not a known word. */
+/**
+ * Splits "losangeles" into known words (fewest words wins, so a one-word name in the list such as "newport" is never
+ * split into "New Port"); null when some part is not a known word.
+ */
 function splitKnownWords(text: string): string[] | null {
   const best: (string[] | null)[] = [[]];
   for (let end = 1; end <= text.length; end++) {
