@@ -84,6 +84,9 @@ export interface OutcomeView {
  */
 export const ABANDONED_AFTER_MS = 5_000;
 
+/** A retry takes an abandoned check over only this long after the answer was lost; older ones stay flagged. */
+export const TAKEOVER_WINDOW_MS = 10 * 60_000;
+
 type Check =
   | { kind: 'applied'; answer: StoredResponse; flowrouteId: string | null; evidence: string }
   | { kind: 'absent'; evidence: string }
@@ -318,6 +321,7 @@ export class OutcomeSettler {
       abandonedBefore: now - ABANDONED_AFTER_MS,
       deadlineAt: now + this.deps.settle.deadlineMs,
       detail: RESUMED_DETAIL,
+      lostAfter: now - TAKEOVER_WINDOW_MS,
     });
     if (!record) return null;
     const job: SettleJob = {

@@ -144,13 +144,24 @@ export class DbOutcomeStore {
   async takeOver(
     userId: string,
     key: string,
-    t: { abandonedBefore: number; deadlineAt: number; detail: string },
+    t: { abandonedBefore: number; deadlineAt: number; detail: string; lostAfter: number },
   ): Promise<OutcomeRecord | null> {
+    // lostAfter: only a recent loss is checked again; hours later a read-back could miss the change (a busy
+    // account's message log moves on) and wrongly free the key, so an older row is left to an operator.
     const rows = await this.db.query<Row>(
       `UPDATE outcome_checks SET deadline_at = $4, detail = $5
        WHERE user_id = $1 AND key = $2 AND state = 'checking' AND deadline_at < $3 AND expires_at > $6
+         AND lost_at > $7
        RETURNING ${COLUMNS}`,
-      [userId, key, new Date(t.abandonedBefore), new Date(t.deadlineAt), t.detail, new Date(this.now())],
+      [
+        userId,
+        key,
+        new Date(t.abandonedBefore),
+        new Date(t.deadlineAt),
+        t.detail,
+        new Date(this.now()),
+        new Date(t.lostAfter),
+      ],
     );
     return rows[0] ? fromRow(rows[0]) : null;
   }
