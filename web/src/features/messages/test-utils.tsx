@@ -19,16 +19,8 @@ export function renderUi(ui: ReactElement) {
   );
 }
 
-export function stubFetch(handler: (request: Request) => Response | Promise<Response>) {
-  const calls: Request[] = [];
-  const original = globalThis.fetch;
-  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    calls.push(request.clone());
-    return handler(request);
-  }) as typeof fetch;
-  return { calls, restore: () => void (globalThis.fetch = original) };
-}
+/** The shared fetch stub (records every request). */
+export { stubFetch } from '@/test-utils';
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(body), {
