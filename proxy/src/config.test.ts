@@ -81,6 +81,30 @@ describe('loadConfig', () => {
     });
   });
 
+  it('R-8 pressure limits for /readyz: 200 ms event-loop delay and 90 % of the V8 heap limit by default, 0 = off', () => {
+    expect(loadConfig({}).readyzPressure).toEqual({
+      maxEventLoopDelayMs: 200,
+      maxHeapUsedBytes: 0,
+      maxHeapUsedRatio: 0.9,
+      sampleIntervalMs: 1000,
+    });
+    expect(
+      loadConfig({
+        READYZ_MAX_EVENT_LOOP_DELAY_MS: '0',
+        READYZ_MAX_HEAP_USED_BYTES: ' 1073741824 ',
+        READYZ_MAX_HEAP_USED_RATIO: '.75',
+        READYZ_PRESSURE_SAMPLE_MS: '250',
+      }).readyzPressure,
+    ).toEqual({
+      maxEventLoopDelayMs: 0,
+      maxHeapUsedBytes: 1073741824,
+      maxHeapUsedRatio: 0.75,
+      sampleIntervalMs: 250,
+    });
+    expect(loadConfig({ READYZ_MAX_HEAP_USED_RATIO: '0' }).readyzPressure.maxHeapUsedRatio).toBe(0);
+    expect(describeConfig(loadConfig({})).readyzPressure).toMatchObject({ maxEventLoopDelayMs: 200 });
+  });
+
   const cases: [string, Record<string, string>, RegExp][] = [
     [
       'only the access key',
@@ -167,6 +191,46 @@ describe('loadConfig', () => {
       /SESSION_IDLE_MINUTES must be a positive number/,
     ],
     ['a bad HOST', { HOST: 'not a host!' }, /HOST must be an IP address or host name/],
+    [
+      'an event-loop limit with a unit',
+      { READYZ_MAX_EVENT_LOOP_DELAY_MS: '200ms' },
+      /READYZ_MAX_EVENT_LOOP_DELAY_MS must be a whole number between 0 and 60000; got "200ms"/,
+    ],
+    [
+      'a negative event-loop limit',
+      { READYZ_MAX_EVENT_LOOP_DELAY_MS: '-1' },
+      /READYZ_MAX_EVENT_LOOP_DELAY_MS must be a whole number/,
+    ],
+    [
+      'a heap ratio in per cent',
+      { READYZ_MAX_HEAP_USED_RATIO: '90%' },
+      /READYZ_MAX_HEAP_USED_RATIO must be a fraction of the V8 heap limit from 0 \(off\) to below 1, e.g. 0.9 for 90 %; got "90%"/,
+    ],
+    [
+      'a heap ratio of 1',
+      { READYZ_MAX_HEAP_USED_RATIO: '1' },
+      /READYZ_MAX_HEAP_USED_RATIO must be a fraction/,
+    ],
+    [
+      'a heap ratio over 1',
+      { READYZ_MAX_HEAP_USED_RATIO: '1.5' },
+      /READYZ_MAX_HEAP_USED_RATIO must be a fraction/,
+    ],
+    [
+      'a heap limit with a unit',
+      { READYZ_MAX_HEAP_USED_BYTES: '512MB' },
+      /READYZ_MAX_HEAP_USED_BYTES must be a whole number of bytes, e.g. 1073741824 for 1 GiB \(0 = off\); got "512MB"/,
+    ],
+    [
+      'a heap limit in megabytes by mistake',
+      { READYZ_MAX_HEAP_USED_BYTES: '512' },
+      /READYZ_MAX_HEAP_USED_BYTES is 512 bytes, below the 1 MiB any Node process uses/,
+    ],
+    [
+      'a sample interval too short',
+      { READYZ_PRESSURE_SAMPLE_MS: '5' },
+      /READYZ_PRESSURE_SAMPLE_MS must be between 20 and 60000; got 5/,
+    ],
   ];
   it.each(cases)('refuses %s with a message saying what to fix', (_name, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

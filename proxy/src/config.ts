@@ -47,6 +47,27 @@ export const ConfigSchema = z.object({
    * once, so a load balancer that drops not-ready replicas would drop all of them; see docs/deployment.md).
    */
   readyzBreaker: z.enum(['fail', 'report']).default('fail'),
+  /**
+   * R-8 pressure (what @fastify/under-pressure would check, without the dependency): /readyz answers 503
+   * `event_loop_delay` / `heap` with Retry-After: 10 while the last sample is over a limit; 0 turns a limit off.
+   * READYZ_MAX_EVENT_LOOP_DELAY_MS: mean event-loop delay over one sample interval (under-pressure's
+   * maxEventLoopDelay); READYZ_MAX_HEAP_USED_BYTES: V8 heap in use, absolute (under-pressure's maxHeapUsedBytes; off
+   * by default); READYZ_MAX_HEAP_USED_RATIO: V8 heap in use as a fraction of V8's heap limit (--max-old-space-size),
+   * so the default follows however the process was started; READYZ_PRESSURE_SAMPLE_MS: how often it is sampled.
+   */
+  readyzPressure: z
+    .object({
+      maxEventLoopDelayMs: z.number().int().min(0).default(200),
+      maxHeapUsedBytes: z.number().int().min(0).default(0),
+      maxHeapUsedRatio: z.number().min(0).max(1).default(0.9),
+      sampleIntervalMs: z.number().int().min(20).default(1000),
+    })
+    .default({
+      maxEventLoopDelayMs: 200,
+      maxHeapUsedBytes: 0,
+      maxHeapUsedRatio: 0.9,
+      sampleIntervalMs: 1000,
+    }),
   dataDir: z.string().default('.data'),
   demoPassword: z.string().nullable().default(null),
   sessionIdleMinutes: z.number().positive().default(15),
@@ -178,6 +199,39 @@ function numVar(env: Env, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v.trim());
   if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number; got "${v}".`);
+  return n;
+}
+
+/** READYZ_MAX_HEAP_USED_RATIO: a fraction of V8's heap limit, 0 (off) ≤ r < 1. */
+function heapRatioVar(env: Env, name: string): number | undefined {
+  const v = present(env, name);
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  const n = Number(t);
+  if (!/^(?:0|0?\.\d+)$/.test(t) || !(n >= 0 && n < 1)) {
+    throw new ConfigError(
+      `${name} must be a fraction of the V8 heap limit from 0 (off) to below 1, e.g. 0.9 for 90 %; got "${v}".`,
+    );
+  }
+  return n;
+}
+
+/** READYZ_MAX_HEAP_USED_BYTES: whole bytes, 0 = off (a unit is refused rather than guessed). */
+function heapBytesVar(env: Env, name: string): number | undefined {
+  const v = present(env, name);
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t))) {
+    throw new ConfigError(
+      `${name} must be a whole number of bytes, e.g. 1073741824 for 1 GiB (0 = off); got "${v}".`,
+    );
+  }
+  const n = Number(t);
+  if (n > 0 && n < 1024 * 1024) {
+    throw new ConfigError(
+      `${name} is ${n} bytes, below the 1 MiB any Node process uses: every /readyz would say "heap". Give bytes, e.g. 1073741824 for 1 GiB (0 = off).`,
+    );
+  }
   return n;
 }
 
@@ -370,6 +424,12 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
     purchaseConfirmation:
       present(env, 'PURCHASE_CONFIRMATION')?.trim().toLowerCase() === 'required' ? 'required' : 'off',
     readyzBreaker: present(env, 'READYZ_BREAKER')?.trim().toLowerCase() === 'report' ? 'report' : 'fail',
+    readyzPressure: {
+      maxEventLoopDelayMs: intVar(env, 'READYZ_MAX_EVENT_LOOP_DELAY_MS', 0, 60_000) ?? 200,
+      maxHeapUsedBytes: heapBytesVar(env, 'READYZ_MAX_HEAP_USED_BYTES') ?? 0,
+      maxHeapUsedRatio: heapRatioVar(env, 'READYZ_MAX_HEAP_USED_RATIO') ?? 0.9,
+      sampleIntervalMs: intVar(env, 'READYZ_PRESSURE_SAMPLE_MS', 20, 60_000) ?? 1000,
+    },
     dataDir: present(env, 'DATA_DIR')?.trim(),
     demoPassword: present(env, 'DEMO_PASSWORD') ?? null,
     sessionIdleMinutes: numVar(env, 'SESSION_IDLE_MINUTES'),
@@ -411,6 +471,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     upstreamQueue: config.upstreamQueue,
     logFlushMs: config.logFlushMs,
     readyzBreaker: config.readyzBreaker,
+    readyzPressure: config.readyzPressure,
     limits: config.limits,
     breakerOpenMs: config.breaker.openMs,
   };

@@ -1,7 +1,9 @@
 // R-8 readiness: /readyz is not ready while starting, shutting down, when its database does not answer and (default,
 // READYZ_BREAKER=fail) while the circuit breaker is open; with READYZ_BREAKER=report a Flowroute outage is only
-// reported in the body and the replica stays ready, so a load balancer does not drop every replica at once. Runs on PGlite and (TEST_DATABASE_URL) on
-// PostgreSQL, where the database is also made to hang behind a TCP relay we can freeze.
+// reported in the body and the replica stays ready, so a load balancer does not drop every replica at once. Runs on
+// PGlite and (TEST_DATABASE_URL) on PostgreSQL, where the database is also made to hang behind a TCP relay we can
+// freeze; a hung `SELECT 1` is shared by every probe until it settles (pings counted). Pressure (event-loop delay,
+// heap): health-pressure.test.ts.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
@@ -155,6 +157,73 @@ describe('/readyz before start and without a database', () => {
   });
 });
 
+describe('/readyz with a database whose query hangs (PGlite, the ping held back)', () => {
+  it('one SELECT 1 until it settles, however many probes and timeouts pass; then a fresh one; /livez unaffected', async () => {
+    const store = await openTestStore('pglite');
+    const t = await buildTestApp(stub.url, { logLevel: 'silent' }, store);
+    // Count the pings and, while `hanging`, hold them back (a database that takes the query and never answers).
+    const db = store.db;
+    const query = db.query.bind(db);
+    let pings = 0;
+    let hanging = false;
+    const held: { resolve: () => void; reject: (err: Error) => void }[] = [];
+    db.query = (<T>(sql: string, params?: unknown[]): Promise<T[]> => {
+      if (sql !== 'SELECT 1 AS ok') return query<T>(sql, params);
+      pings++;
+      if (!hanging) return query<T>(sql, params);
+      return new Promise<T[]>((resolve, reject) => {
+        held.push({ resolve: () => resolve([{ ok: 1 } as T]), reject });
+      });
+    }) as typeof db.query;
+    const readyz = () => t.app.inject({ method: 'GET', url: '/readyz' });
+    try {
+      t.app.readiness.databaseTimeoutMs = 150;
+      expect((await readyz()).json()).toMatchObject({ status: 'ready', database: 'ok' });
+      expect(pings).toBe(1);
+
+      hanging = true;
+      // Concurrent probes share the ping…
+      const first = await Promise.all([readyz(), readyz(), readyz()]);
+      for (const r of first) {
+        expect(r.statusCode).toBe(503);
+        expect(r.json()).toMatchObject({ reasons: ['database_unreachable'], database: 'unreachable' });
+      }
+      expect(pings).toBe(2);
+      // …and so do later probes, after each has given up at its timeout: the hung query is not sent again.
+      for (let i = 0; i < 4; i++) {
+        const started = performance.now();
+        const r = await readyz();
+        expect(r.statusCode).toBe(503);
+        expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+        expect(performance.now() - started).toBeLessThan(1_000);
+      }
+      expect(pings).toBe(2);
+      expect(held).toHaveLength(1);
+
+      // Liveness answers at once meanwhile (it never touches the database).
+      const started = performance.now();
+      expect((await t.app.inject({ method: 'GET', url: '/livez' })).statusCode).toBe(200);
+      expect(performance.now() - started).toBeLessThan(10);
+
+      // The hung query finally fails: the next probe sends a fresh one (still hanging here), again only one.
+      held.shift()!.reject(new Error('connection reset'));
+      await Promise.all([readyz(), readyz()]);
+      expect(pings).toBe(3);
+      // It answers: ready again, and the probe after that pings anew (a settled ping is never reused).
+      hanging = false;
+      held.shift()!.resolve();
+      await expect.poll(async () => (await readyz()).statusCode, { timeout: 2_000 }).toBe(200);
+      const before = pings;
+      expect((await readyz()).json()).toMatchObject({ status: 'ready', database: 'ok' });
+      expect(pings).toBe(before + 1);
+    } finally {
+      for (const h of held.splice(0)) h.reject(new Error('test over'));
+      await t.app.close();
+      await store.cleanup();
+    }
+  });
+});
+
 /** A TCP relay to PostgreSQL that can be frozen: bytes are held back both ways (a hung database host) until thawed. */
 interface Relay {
   port: number;
@@ -203,7 +272,7 @@ async function startRelay(target: URL): Promise<Relay> {
 }
 
 describe.runIf(Boolean(TEST_DATABASE_URL))('/readyz with a PostgreSQL that hangs', () => {
-  it('answers 503 database_unreachable within its timeout, one ping for many probes, and recovers', async () => {
+  it('answers 503 database_unreachable within its timeout, one ping for many probes and timeouts, and recovers', async () => {
     const target = new URL(TEST_DATABASE_URL!);
     const relay = await startRelay(target);
     const viaRelay = new URL(TEST_DATABASE_URL!);
@@ -211,6 +280,13 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('/readyz with a PostgreSQL that hangs
     viaRelay.port = String(relay.port);
     const store = await openTestStore('postgres', { databaseUrl: viaRelay.toString() });
     const t = await buildTestApp(stub.url, { logLevel: 'silent' }, store);
+    const db = store.db;
+    const query = db.query.bind(db);
+    let pings = 0;
+    db.query = (<T>(sql: string, params?: unknown[]): Promise<T[]> => {
+      if (sql === 'SELECT 1 AS ok') pings++;
+      return query<T>(sql, params);
+    }) as typeof db.query;
     try {
       t.app.readiness.databaseTimeoutMs = 400;
       expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toMatchObject({
@@ -230,6 +306,13 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('/readyz with a PostgreSQL that hangs
       }
       expect(took).toBeGreaterThanOrEqual(350);
       expect(took).toBeLessThan(2_000);
+      // Probes after those timed out still wait on the same stuck query instead of sending (and holding a pool
+      // connection for) another one.
+      const pingsWhileFrozen = pings;
+      for (let i = 0; i < 3; i++) {
+        expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+      }
+      expect(pings).toBe(pingsWhileFrozen);
 
       // The host answers again: the stuck ping completes and the next probe is ready.
       relay.thaw();
