@@ -278,7 +278,7 @@ describe('PressureMonitor', () => {
       expect(delays.length).toBeGreaterThanOrEqual(2);
       const highest = Math.max(...delays);
       expect(highest).toBeGreaterThan(200);
-      expect(highest).toBeLessThan(300);
+      expect(highest).toBeLessThan(400); // the whole-window fallback would read ~500+
       // Idle again: the next full window is back to (almost) nothing, so the replica recovers by itself.
       await expect.poll(() => m.latest.eventLoopDelayMs, { timeout: 2_000, interval: 50 }).toBeLessThan(50);
       expect(m.reasons()).toEqual([]);
