@@ -85,36 +85,10 @@ function preloadLandingPage(pageModule: string): Plugin {
   };
 }
 
-/**
- * Adds public/boot-fetch.js to index.html (first in <head>, async): it sends a cold load's first requests while the
- * entry is still loading (docs/performance.md). Only when the API is on the page's own origin (no VITE_API_ORIGIN):
- * the script asks same-origin paths.
- */
-function bootFetch(): Plugin {
-  let sameOrigin = true;
-  return {
-    name: 'flowroute-boot-fetch',
-    configResolved(config) {
-      sameOrigin = !config.env.VITE_API_ORIGIN;
-    },
-    transformIndexHtml() {
-      if (!sameOrigin) return [];
-      return [
-        { tag: 'script', attrs: { src: '/boot-fetch.js', async: true }, injectTo: 'head-prepend' as const },
-      ];
-    },
-  };
-}
-
 export default defineConfig({
   root: 'web',
   publicDir: '../public',
-  plugins: [
-    react(),
-    precompress(),
-    bootFetch(),
-    preloadLandingPage('/features/numbers/pages/numbers-list-page.tsx'),
-  ],
+  plugins: [react(), precompress(), preloadLandingPage('/features/numbers/pages/numbers-list-page.tsx')],
   resolve: {
     alias: [
       { find: '@contract', replacement: contract },

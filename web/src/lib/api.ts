@@ -1,7 +1,6 @@
 // The one HTTP client of the SPA (ky) and the one place where failures become a typed ApiError.
 import ky from 'ky';
 import type { KyInstance, Options } from 'ky';
-import { takeBootResponse } from './boot-fetch';
 import { settleIfPending } from './outcomes';
 
 export type ApiErrorKind =
@@ -247,11 +246,6 @@ const RETRY_STATUSES = new Set([502, 503, 504]);
  */
 async function fetchWithErrors(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const request = input instanceof Request ? input : new Request(input, init);
-  if (request.method === 'GET') {
-    // A cold load's first GETs were already sent by public/boot-fetch.js: take that answer (once, 2xx only).
-    const early = await takeBootResponse(request.url);
-    if (early) return early;
-  }
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
   const onCallerAbort = () => timeout.abort();

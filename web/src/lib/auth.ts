@@ -2,7 +2,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { createElement, Fragment, type ReactNode } from 'react';
 import { getJson, isApiError, sendJson } from './api';
-import { dropBootResponses } from './boot-fetch';
 import { queryClient } from './query-client';
 
 export type Role = 'viewer' | 'operator' | 'admin';
@@ -76,7 +75,6 @@ export function Can({
 
 /** Call after a successful sign-in so the shell sees the user without another round trip. */
 export function setSignedInUser(user: CurrentUser): void {
-  dropBootResponses();
   queryClient.setQueryData(authQueries.me().queryKey, user);
 }
 
@@ -85,7 +83,6 @@ export async function signOut(): Promise<void> {
     await sendJson('post', '/auth/logout');
   } finally {
     // Drop every cached response: the next user must not see this user's data.
-    dropBootResponses();
     queryClient.clear();
     queryClient.setQueryData(authQueries.me().queryKey, null);
   }
