@@ -2,14 +2,27 @@
 export { filterDigits, formatNanp, isNanp11, parseNanp, toE164 } from '@contract/phone';
 export type { FilterKind, ParsedNumber } from '@contract/phone';
 
-const usd2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
-const usd4 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 4 });
-const usdUpTo4 = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 4,
-});
+// Intl formatters are costly to build (the first currency format loads ICU data: ~25 ms of main thread on a cold
+// load at 4x CPU throttle, docs/performance.md), so each is built on first use and then reused.
+function lazily<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+const usd2 = lazily(
+  () => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 }),
+);
+const usd4 = lazily(
+  () => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 4 }),
+);
+const usdUpTo4 = lazily(
+  () =>
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: 'USD',
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 4,
+    }),
+);
 
 /**
  * `formatUsd(1.25)` → "$1.25". Amounts below a cent keep up to 4 decimals ("$0.0040"), as MDR prices are
@@ -26,9 +39,9 @@ export function formatUsd(
   const abs = Math.abs(value);
   const wholeCents = Math.abs(Math.round(abs * 100) - abs * 100) < 1e-9;
   let text: string;
-  if (abs !== 0 && abs < 0.01) text = usd4.format(value);
-  else if (!wholeCents) text = usdUpTo4.format(value);
-  else text = usd2.format(value);
+  if (abs !== 0 && abs < 0.01) text = usd4().format(value);
+  else if (!wholeCents) text = usdUpTo4().format(value);
+  else text = usd2().format(value);
   return options.code ? `${text} USD` : text;
 }
 
@@ -55,9 +68,11 @@ function toDate(value: string | number | Date): Date | null {
 }
 
 /** The viewer's time zone (IANA name), e.g. "America/Los_Angeles". */
-export function viewerTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
+export const viewerTimeZone: () => string = lazily(
+  () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+);
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** "Nov 28, 2026, 3:04:05 PM PST" in the viewer's zone (or `timeZone`), zone abbreviation included. */
 export function formatDateTime(
@@ -67,16 +82,23 @@ export function formatDateTime(
   if (value === null || value === undefined || value === '') return '—';
   const date = toDate(value);
   if (!date) return String(value);
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: options.timeZone ?? viewerTimeZone(),
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    ...(options.seconds === false ? {} : { second: '2-digit' }),
-    timeZoneName: 'short',
-  }).format(date);
+  const timeZone = options.timeZone ?? viewerTimeZone();
+  const key = `${timeZone}|${options.seconds === false ? 'm' : 's'}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      ...(options.seconds === false ? {} : { second: '2-digit' }),
+      timeZoneName: 'short',
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(date);
 }
 
 /** ISO UTC form for tooltips and exports: "2026-11-28T23:04:05Z". */
@@ -87,12 +109,14 @@ export function formatUtc(value: string | number | Date | null | undefined): str
   return `${date.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
 }
 
+const relativeFormat = lazily(() => new Intl.RelativeTimeFormat('en', { numeric: 'auto' }));
+
 /** "3 minutes ago" / "in 2 hours" relative to `now`. */
 export function formatRelative(value: string | number | Date, now: Date = new Date()): string {
   const date = toDate(value);
   if (!date) return String(value);
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const rtf = relativeFormat();
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, 'second');
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');

@@ -1,7 +1,7 @@
 // The account numbers table: one loaded page (up to 200 rows), virtualized, sortable, selectable; cards on phones.
 // Route columns come from each number's detail, fetched only for rows on screen once scrolling settles.
 import { useQuery } from '@tanstack/react-query';
-import type { CSSProperties } from 'react';
+import { createContext, useContext, useEffect, useState, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import {
   Dim,
@@ -125,6 +125,22 @@ export interface NumbersTableProps {
   selectable?: boolean;
 }
 
+/**
+ * False until the table has been on screen for one frame. Until then the route cells draw only their placeholder
+ * (no query observer per cell: 2 per row on screen), so the rows themselves appear sooner on a cold load
+ * (docs/performance.md); their routes are fetched only once the rows have settled on screen anyway.
+ */
+const RoutesLive = createContext(true);
+
+function useAfterFirstFrame(): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    const id = requestAnimationFrame(() => setAfter(true));
+    return () => cancelAnimationFrame(id);
+  }, []);
+  return after;
+}
+
 export function NumbersTable({
   rows,
   sort,
@@ -138,44 +154,55 @@ export function NumbersTable({
   resetKey,
   selectable = true,
 }: NumbersTableProps) {
+  const routesLive = useAfterFirstFrame();
   return (
-    <VirtualTable
-      rows={rows}
-      columns={COLUMNS}
-      getKey={getKey}
-      caption={caption}
-      rowHeight={ROW_HEIGHT}
-      cardHeight={CARD_HEIGHT}
-      height={height}
-      isSelected={(row) => isSelected(row.id)}
-      selection={
-        selectable
-          ? {
-              onToggle,
-              label: checkLabel,
-              allState,
-              onToggleAll,
-              allLabel: 'Select all numbers on this page',
-            }
-          : undefined
-      }
-      sort={sort}
-      onSort={onSort as (sort: TableSort | null) => void}
-      resetKey={resetKey}
-      trackScrolling
-    />
+    <RoutesLive.Provider value={routesLive}>
+      <VirtualTable
+        rows={rows}
+        columns={COLUMNS}
+        getKey={getKey}
+        caption={caption}
+        rowHeight={ROW_HEIGHT}
+        cardHeight={CARD_HEIGHT}
+        height={height}
+        isSelected={(row) => isSelected(row.id)}
+        selection={
+          selectable
+            ? {
+                onToggle,
+                label: checkLabel,
+                allState,
+                onToggleAll,
+                allLabel: 'Select all numbers on this page',
+              }
+            : undefined
+        }
+        sort={sort}
+        onSort={onSort as (sort: TableSort | null) => void}
+        resetKey={resetKey}
+        trackScrolling
+      />
+    </RoutesLive.Provider>
   );
 }
 
-function RouteCell({
-  number,
-  which,
-  enabled,
-}: {
+interface RouteCellProps {
   number: string;
   which: 'primary_route' | 'failover_route';
   enabled: boolean;
-}) {
+}
+
+function RouteCell(props: RouteCellProps) {
+  return useContext(RoutesLive) ? <RouteCellLive {...props} /> : <RoutePlaceholder which={props.which} />;
+}
+
+function RoutePlaceholder({ which }: { which: RouteCellProps['which'] }) {
+  return (
+    <span className={classes.placeholder} style={{ width: which === 'primary_route' ? '70%' : '50%' }} />
+  );
+}
+
+function RouteCellLive({ number, which, enabled }: RouteCellProps) {
   const detail = useQuery({ ...numberQueries.detail(number), enabled, meta: { silent: true } });
   if (detail.isError) {
     return which === 'primary_route' ? (
@@ -186,11 +213,7 @@ function RouteCell({
       <Dim />
     );
   }
-  if (!detail.data) {
-    return (
-      <span className={classes.placeholder} style={{ width: which === 'primary_route' ? '70%' : '50%' }} />
-    );
-  }
+  if (!detail.data) return <RoutePlaceholder which={which} />;
   const { id, route } = routeOf(detail.data, which);
   if (id === null) return <Dim label="None" />;
   if (!route) return <Dim label={`Route ${id}`} />;
