@@ -3,7 +3,7 @@
 // files taken back to a given commit, each build is served by its own proxy, and cold /numbers loads (4× CPU
 // throttle) alternate between them round by round.
 //
-//   node bench/ab-web.mjs [--rounds=5] [--set=first-route|deferred]
+//   node bench/ab-web.mjs [--rounds=5] [--set=first-route|deferred|render-once]
 //
 // Ports AB_PORT_BASE (default 9940) … +1+variants; builds in AB_BUILD_DIR (default build/bench/ab), so two runs can
 // go side by side.
@@ -65,6 +65,20 @@ const SETS = {
     ],
     // Also time list → a number's detail (hover, click) in each load.
     navigate: true,
+  },
+  // Third session: less main-thread work before the rows (section 2 goal: rows <= 1.5 s at 4x throttle).
+  'render-once': {
+    variants: [
+      { name: 'before', at: 'c287553' },
+      { name: '+ Intl on first use, route cells after the first frame', at: '2974c70' },
+      { name: '+ first render after the first navigation (frame drawn once)', at: '033e16c' },
+    ],
+    files: [
+      'web/src/lib/format.ts',
+      'web/src/features/numbers/components/numbers-table.tsx',
+      'web/src/main.tsx',
+      'web/src/features/numbers/routes.tsx',
+    ],
   },
 };
 const option = (name, fallback) =>
