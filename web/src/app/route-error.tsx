@@ -63,6 +63,26 @@ function useOnline(): boolean {
   return online;
 }
 
+/** Reload, and a way back to the landing page: what every error screen inside the shell offers. */
+function RecoveryActions({
+  reloadVariant,
+  reloading = false,
+}: {
+  reloadVariant: 'filled' | 'light';
+  reloading?: boolean;
+}) {
+  return (
+    <Group>
+      <Button onClick={() => window.location.reload()} variant={reloadVariant} loading={reloading}>
+        Reload
+      </Button>
+      <Button component={Link} to="/numbers" variant="subtle">
+        Go to numbers
+      </Button>
+    </Group>
+  );
+}
+
 /** The page's code could not be downloaded: say why in plain words and offer Reload. */
 export function ChunkErrorPage() {
   const online = useOnline();
@@ -88,14 +108,7 @@ export function ChunkErrorPage() {
             ? 'Part of the dashboard could not be downloaded, most likely because a new version was deployed. Reload the page to get it.'
             : 'This page’s code could not be downloaded because there is no connection. Reconnect, then reload.'}
       </Alert>
-      <Group>
-        <Button onClick={() => window.location.reload()} loading={reloading}>
-          Reload
-        </Button>
-        <Button component={Link} to="/numbers" variant="subtle">
-          Go to numbers
-        </Button>
-      </Group>
+      <RecoveryActions reloadVariant="filled" reloading={reloading} />
     </Stack>
   );
 }
@@ -117,14 +130,7 @@ export function RouteErrorPage() {
           {text ?? (error instanceof Error ? error.message : 'An unexpected error happened.')}
         </Text>
       )}
-      <Group>
-        <Button onClick={() => window.location.reload()} variant="light">
-          Reload
-        </Button>
-        <Button component={Link} to="/numbers" variant="subtle">
-          Go to numbers
-        </Button>
-      </Group>
+      <RecoveryActions reloadVariant="light" />
     </Stack>
   );
 }
