@@ -5,89 +5,48 @@
 // this process, and (TEST_DATABASE_URL) two connection pools on one PostgreSQL schema. The two-process variant
 // (two `server.ts` processes on PostgreSQL) is in proxy/src/store/processes.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../emulator/index';
-import { openStore, type Store } from '../src/store';
+import { requestHash } from '../src/plugins/idempotency';
+import { flaggedAnswer, SWEEP_MARGIN_MS, TAKEOVER_WINDOW_MS } from '../src/plugins/outcomes';
 import { DbOutcomeStore } from '../src/store/outcomes';
+import { announcePostgresVariants, DB_VARIANTS } from '../src/store/testing';
+import type { TestApp } from './harness';
 import {
-  announcePostgresVariants,
-  DB_VARIANTS,
-  openTestStore,
-  TEST_SCRYPT,
-  type TestStore,
-} from '../src/store/testing';
-import { BREAKER_OFF, emulatorControl, RETRY_OFF } from './emulator-control';
-import { as, buildTestApp, CANARY_SECRET, TEST_ACCESS_KEY, type TestApp } from './harness';
+  adminList,
+  auditOutcomes,
+  buildReplicaOn,
+  buy,
+  emulatorInventory,
+  OUTCOME_CONFIG,
+  openReplicaStores,
+  poll,
+  pollRaw,
+  type ReplicaStores,
+  useEmulator,
+} from './outcome-replicas';
 
 announcePostgresVariants('outcomes-replicas.test.ts');
 
-let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ accessKey: TEST_ACCESS_KEY, secretKey: CANARY_SECRET, quiet: true });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-
-const { fault, clearFaults, purchases } = emulatorControl(() => emulator.url);
-
-const CONFIG = {
-  logLevel: 'silent' as const,
-  timeouts: { connectMs: 1000, readMs: 2000, mutationMs: 1000 },
-  // The read-backs fail on purpose for a while: keep the breaker out of the way.
-  breaker: BREAKER_OFF,
-  retry: RETRY_OFF,
-  settle: { deadlineMs: 20_000, graceMs: 300, firstDelayMs: 50, maxIntervalMs: 150 },
-};
+const emulator = useEmulator();
+const { fault, clearFaults, purchases } = emulator;
 
 describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name database', ({ name }) => {
-  let storeA: TestStore;
-  let storeB: Store | TestStore;
+  let stores: ReplicaStores;
   let a: TestApp;
   let b: TestApp;
   let available: string[] = [];
 
   beforeAll(async () => {
-    storeA = await openTestStore(name);
-    // PGlite is one process's database: both apps share it. PostgreSQL: a second pool on the same schema, as a
-    // second replica would have.
-    storeB =
-      name === 'pglite'
-        ? storeA
-        : await openStore({
-            databaseUrl: storeA.options.databaseUrl,
-            schema: storeA.options.schema,
-            scrypt: TEST_SCRYPT,
-          });
-    a = await buildTestApp(emulator.url, CONFIG, storeA);
-    b = await buildTestApp(emulator.url, CONFIG, storeB);
-    const res = await a.app.inject({
-      method: 'GET',
-      url: `/api/v2/numbers/available?limit=10&offset=${name === 'pglite' ? 400 : 500}`,
-      headers: as('viewer'),
-    });
-    available = (res.json() as { data: { id: string }[] }).data.map((d) => d.id);
+    stores = await openReplicaStores(name);
+    a = await buildReplicaOn(emulator.url, stores.a.db);
+    b = await buildReplicaOn(emulator.url, stores.b.db);
+    available = (await emulatorInventory(a, name === 'pglite' ? 400 : 500)).available;
   });
   afterAll(async () => {
     await clearFaults();
     await a.app.close();
     await b.app.close();
-    if (storeB !== storeA) await storeB.close();
-    await storeA.cleanup();
+    await stores.close();
   });
-
-  const buy = (t: TestApp, number: string, key: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: `/api/v2/numbers/${number}`,
-      headers: { ...as('admin', { 'x-test-user': 'alice' }), 'idempotency-key': key },
-      payload: {},
-    });
-  const poll = (t: TestApp, key: string, user = 'alice') =>
-    t.app.inject({
-      method: 'GET',
-      url: `/api/outcomes/${encodeURIComponent(key)}`,
-      headers: as('viewer', { 'x-test-user': user }),
-    });
 
   it('a purchase whose answer A lost: B shows "checking" (with A\'s checks), then "applied", and replays it', async () => {
     const number = available[0]!;
@@ -101,7 +60,7 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
 
     // B has no entry of its own: what it says comes from the database.
     expect(b.app.outcomes.get('alice', key)).toBeUndefined();
-    const checking = await poll(b, key);
+    const checking = await pollRaw(b, key);
     expect(checking.statusCode).toBe(200);
     expect(checking.headers['cache-control']).toBe('no-store');
     expect(checking.json().outcome).toMatchObject({
@@ -113,11 +72,11 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
     expect(checking.json().outcome.answer).toBeUndefined();
     // A keeps reading Flowroute back (and failing): B sees the count grow.
     await expect
-      .poll(async () => (await poll(b, key)).json().outcome.checks, { timeout: 10_000 })
+      .poll(async () => (await pollRaw(b, key)).json().outcome.checks, { timeout: 10_000 })
       .toBeGreaterThan(2);
     // Someone else's poll, and an unknown key, are 404 on B as on A.
-    expect((await poll(b, key, 'bob')).statusCode).toBe(404);
-    expect((await poll(b, `${key}-nope`)).statusCode).toBe(404);
+    expect((await pollRaw(b, key, 'bob')).statusCode).toBe(404);
+    expect((await pollRaw(b, `${key}-nope`)).statusCode).toBe(404);
     // A retry on B while A checks: in flight, nothing sent, and B says where to poll.
     const during = await buy(b, number, key);
     expect(during.statusCode).toBe(409);
@@ -126,8 +85,8 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
 
     await clearFaults(); // Flowroute readable again: A finds the number on the account.
     await a.app.outcomes.idle();
-    const onA = (await poll(a, key)).json().outcome;
-    const onB = await poll(b, key);
+    const onA = (await pollRaw(a, key)).json().outcome;
+    const onB = await pollRaw(b, key);
     expect(onB.statusCode).toBe(200);
     expect(onB.json().outcome).toMatchObject({ state: 'applied', answer: { status: 201 } });
     expect(onB.json().outcome.answer.headers['x-outcome']).toBe('applied');
@@ -147,9 +106,9 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
     const key = `${name}-not-applied`;
     await fault({ method: 'POST', path: `^/v2/numbers/${number}$`, fault: 'reset_before', times: 1 });
     expect((await buy(a, number, key)).headers['x-outcome-check']).toBe('pending');
-    expect((await poll(b, key)).json().outcome.state).toBe('checking');
+    expect((await pollRaw(b, key)).json().outcome.state).toBe('checking');
     await a.app.outcomes.idle();
-    const settled = (await poll(b, key)).json().outcome;
+    const settled = (await pollRaw(b, key)).json().outcome;
     expect(settled).toMatchObject({
       state: 'not_applied',
       answer: { status: 502, headers: { 'x-outcome': 'not_applied' } },
@@ -162,20 +121,18 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
   });
 
   it('A stops while checking: B shows it flagged (and so does a record left "checking" by a killed replica)', async () => {
-    const extra = await buildTestApp(
-      emulator.url,
-      { ...CONFIG, settle: { ...CONFIG.settle, deadlineMs: 60_000 } },
-      storeA,
-    );
+    const extra = await buildReplicaOn(emulator.url, stores.a.db, {
+      settle: { ...OUTCOME_CONFIG.settle, deadlineMs: 60_000 },
+    });
     const number = available[2]!;
     const key = `${name}-stopped`;
     await fault({ method: 'POST', path: `^/v2/numbers/${number}$`, fault: 'reset_after', times: 1 });
     await fault({ method: 'GET', path: `^/v2/numbers/${number}$`, fault: 'status', status: 503 });
     expect((await buy(extra, number, key)).headers['x-outcome-check']).toBe('pending');
-    expect((await poll(b, key)).json().outcome.state).toBe('checking');
+    expect((await pollRaw(b, key)).json().outcome.state).toBe('checking');
     await extra.app.close(); // graceful stop flags what it was checking
     await clearFaults();
-    const flagged = (await poll(b, key)).json().outcome;
+    const flagged = (await pollRaw(b, key)).json().outcome;
     expect(flagged).toMatchObject({
       state: 'flagged',
       answer: { status: 502, headers: { 'x-outcome': 'flagged' } },
@@ -183,7 +140,7 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
     expect(flagged.detail).toMatch(/proxy stopped while checking/);
 
     // A replica killed mid-check writes nothing more: once its deadline (+5 s) is past, B calls it flagged.
-    const records = new DbOutcomeStore(storeA.db);
+    const records = new DbOutcomeStore(stores.a.db);
     const lostAt = Date.now() - 70_000;
     await records.begin({
       userId: 'alice',
@@ -196,8 +153,99 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('two replicas on one $name d
       lostAt,
       deadlineAt: lostAt + 60_000,
     });
-    const abandoned = (await poll(b, `${name}-killed`)).json().outcome;
+    const abandoned = (await pollRaw(b, `${name}-killed`)).json().outcome;
     expect(abandoned).toMatchObject({ state: 'flagged', answer: { status: 502 } });
     expect(abandoned.detail).toMatch(/replica that was checking Flowroute stopped/);
+  });
+
+  it('a newer check of a key elsewhere wins over what B still knew: B shows it, lists it, and replays its answer', async () => {
+    const number = available[4]!;
+    const key = `${name}-newer`;
+    // B checks the first try: it never reached Flowroute, so the key is free again.
+    await fault({ method: 'POST', path: `^/v2/numbers/${number}$`, fault: 'reset_before', times: 1 });
+    expect((await buy(b, number, key)).headers['x-outcome-check']).toBe('pending');
+    await b.app.outcomes.idle();
+    expect((await poll(b, key)).state).toBe('not_applied');
+    expect(await purchases(number)).toBe(0);
+
+    // The user tries again on A: Flowroute buys it, the answer is lost again, and A checks (reads fail for now).
+    await fault({ method: 'POST', path: `^/v2/numbers/${number}$`, fault: 'reset_after', times: 1 });
+    const unreadable = await emulator.faultUntilRemoved({
+      method: 'GET',
+      path: `^/v2/numbers/${number}$`,
+      fault: 'status',
+      status: 503,
+    });
+    expect((await buy(a, number, key)).headers['x-outcome-check']).toBe('pending');
+    expect(await purchases(number)).toBe(1);
+
+    // B shows A's check, not its own earlier "not applied"; it lists it for admins; a retry on B is in flight.
+    expect(await poll(b, key)).toMatchObject({ state: 'checking', settledAt: null });
+    expect((await adminList(b)).find((i) => i.idempotencyKey === key)).toMatchObject({ state: 'checking' });
+    const during = await buy(b, number, key);
+    expect(during.statusCode).toBe(409);
+    expect(during.headers['x-outcome-url']).toBe(`/api/outcomes/${key}`);
+
+    await unreadable();
+    await a.app.outcomes.idle();
+    expect(await poll(b, key)).toMatchObject({ state: 'applied', answer: { status: 201 } });
+    const replay = await buy(b, number, key);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(await purchases(number)).toBe(1);
+  });
+
+  it('a check abandoned and not taken over within the takeover window is flagged by the sweep, once', async () => {
+    const number = available[5]!;
+    const key = `${name}-swept`;
+    const claim = await stores.a.idempotency.claim({
+      key,
+      userId: 'alice',
+      operation: 'purchaseNumber',
+      requestHash: requestHash('purchaseNumber', 'POST', `/v2/numbers/${number}`, null),
+    });
+    expect(claim.kind).toBe('claimed');
+    const intentId = await stores.a.audit.intent({
+      userId: 'alice',
+      username: 'alice',
+      role: 'admin',
+      sourceIp: '127.0.0.1',
+      operation: 'purchaseNumber',
+      target: number,
+      summary: {},
+      idempotencyKey: key,
+    });
+    // Lost (and abandoned by its replica) longer ago than the window and the sweep's margin.
+    const lostAt = Date.now() - TAKEOVER_WINDOW_MS - SWEEP_MARGIN_MS - 60_000;
+    await new DbOutcomeStore(stores.a.db).begin({
+      userId: 'alice',
+      key,
+      username: 'alice',
+      operation: 'purchaseNumber',
+      target: number,
+      intentId,
+      detail: 'Checking Flowroute…',
+      lostAt,
+      deadlineAt: lostAt + 60_000,
+      owner: 'a-replica-long-gone',
+    });
+    // Too old to take over: a retry is in flight (409), nothing is checked or sent.
+    expect((await buy(b, number, key)).statusCode).toBe(409);
+
+    expect(await b.app.outcomes.sweepAbandoned()).toBe(1);
+    expect(await a.app.outcomes.sweepAbandoned()).toBe(0);
+    expect(await poll(b, key)).toMatchObject({
+      state: 'flagged',
+      detail: expect.stringMatching(/no retry took the check over/),
+      answer: flaggedAnswer(),
+    });
+    const replay = await buy(b, number, key);
+    expect(replay.statusCode).toBe(502);
+    expect(replay.headers['x-outcome']).toBe('flagged');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(await purchases(number)).toBe(0);
+    expect(await auditOutcomes(stores.b, key)).toEqual([
+      { result: 'unknown', detail: expect.stringMatching(/no retry took the check over/) },
+    ]);
   });
 });

@@ -7,163 +7,56 @@
 //
 // "Killed" in-process: A's database handle starts failing every statement (as a dead process's connection would),
 // so A writes nothing more — not its check count, not its flag at the deadline, not the audit outcome.
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorHandle } from '../emulator/index';
-import { openStore, type Store } from '../src/store';
-import { AuditStore } from '../src/store/audit';
-import type { Db } from '../src/store/db';
-import { DbIdempotencyStore } from '../src/store/idempotency';
+import { announcePostgresVariants, DB_VARIANTS } from '../src/store/testing';
+import { as, type TestApp } from './harness';
 import {
-  announcePostgresVariants,
-  DB_VARIANTS,
-  openTestStore,
-  TEST_SCRYPT,
-  type TestStore,
-} from '../src/store/testing';
-import { BREAKER_OFF, emulatorControl, RETRY_OFF } from './emulator-control';
-import { as, buildTestApp, CANARY_SECRET, TEST_ACCESS_KEY, type TestApp } from './harness';
+  ABANDONED_WAIT_MS,
+  adminList,
+  auditOutcomes,
+  buildReplicaOn,
+  buy,
+  emulatorInventory,
+  killable,
+  openReplicaStores,
+  pausable,
+  poll,
+  type ReplicaStores,
+  setPrimary,
+  SHORT_SETTLE,
+  useEmulator,
+} from './outcome-replicas';
 
 announcePostgresVariants('outcomes-takeover.test.ts');
 
-let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ accessKey: TEST_ACCESS_KEY, secretKey: CANARY_SECRET, quiet: true });
-});
-afterAll(async () => {
-  await emulator.close();
-});
-
-const { fault, clearFaults, purchases } = emulatorControl(() => emulator.url);
-
-/** Adds a fault and returns a function removing just that one. */
-async function faultUntilRemoved(spec: Record<string, unknown>): Promise<() => Promise<void>> {
-  const res = await request(`${emulator.url}/__emulator/faults`, {
-    method: 'POST',
-    body: JSON.stringify(spec),
-  });
-  const { id } = (await res.body.json()) as { id: string };
-  return async () => {
-    await (await request(`${emulator.url}/__emulator/faults/${id}`, { method: 'DELETE' })).body.dump();
-  };
-}
-
-async function routeChanges(number: string, routeId: string): Promise<number> {
-  const res = await request(`${emulator.url}/__emulator/stats`);
-  const s = (await res.body.json()) as { routeChanges: { number: string; route_id: string }[] };
-  return s.routeChanges.filter((c) => c.number === number && c.route_id === routeId).length;
-}
-
-/** A database handle that fails every statement once `kill()` is called, as a killed process's would. */
-function killable(db: Db): { db: Db; kill: () => void } {
-  let dead = false;
-  const proxy = new Proxy(db, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        dead && ['query', 'exec', 'transaction'].includes(String(prop))
-          ? Promise.reject(new Error('connection terminated: replica killed'))
-          : (value as (...a: unknown[]) => unknown).apply(target, args);
-    },
-  });
-  return { db: proxy, kill: () => (dead = true) };
-}
-
-const CONFIG = {
-  logLevel: 'silent' as const,
-  timeouts: { connectMs: 1000, readMs: 2000, mutationMs: 1000 },
-  breaker: BREAKER_OFF,
-  retry: RETRY_OFF,
-  settle: { deadlineMs: 20_000, graceMs: 300, firstDelayMs: 50, maxIntervalMs: 150 },
-};
-/** A gives up after 1 s: its record is abandoned (deadline + 5 s) 6 s after the answer was lost. */
-const A_SETTLE = { ...CONFIG.settle, deadlineMs: 1000 };
-const ABANDONED_WAIT_MS = 1000 + 5000 + 500;
+const emulator = useEmulator();
+const { fault, clearFaults, purchases, faultUntilRemoved, routeChanges } = emulator;
 
 describe.each(DB_VARIANTS.filter((v) => v.enabled))('replica killed mid-check, $name', ({ name }) => {
-  let storeA: TestStore;
-  let storeB: Store | TestStore;
+  let stores: ReplicaStores;
   let b: TestApp;
   let available: string[] = [];
   let own: string[] = [];
   let routeIds: string[] = [];
 
   beforeAll(async () => {
-    storeA = await openTestStore(name);
-    storeB =
-      name === 'pglite'
-        ? storeA
-        : await openStore({
-            databaseUrl: storeA.options.databaseUrl,
-            schema: storeA.options.schema,
-            scrypt: TEST_SCRYPT,
-          });
-    b = await buildTestApp(emulator.url, CONFIG, storeB);
-    const get = async (url: string) =>
-      (await b.app.inject({ method: 'GET', url, headers: as('viewer') })).json() as {
-        data: { id: string }[];
-      };
-    const offset = name === 'pglite' ? 600 : 700;
-    available = (await get(`/api/v2/numbers/available?limit=10&offset=${offset}`)).data.map((d) => d.id);
-    own = (await get('/api/v2/numbers?limit=20')).data.map((d) => d.id);
-    routeIds = (await get('/api/v2/routes?limit=20')).data.map((d) => d.id);
+    stores = await openReplicaStores(name);
+    b = await buildReplicaOn(emulator.url, stores.b.db);
+    ({ available, own, routeIds } = await emulatorInventory(b, name === 'pglite' ? 600 : 700));
   });
   afterAll(async () => {
     await clearFaults();
     await b.app.close();
-    if (storeB !== storeA) await storeB.close();
-    await storeA.cleanup();
+    await stores.close();
   });
 
-  /** Replica A on the same database, through a handle that can be killed. */
+  /** Replica A on the same database, through a handle that can be killed; it gives up checking after 1 s. */
   async function replicaA() {
-    const handle = killable(storeA.db);
-    const app = await buildTestApp(
-      emulator.url,
-      { ...CONFIG, settle: A_SETTLE },
-      {
-        db: handle.db,
-        idempotency: new DbIdempotencyStore(handle.db),
-        audit: new AuditStore(handle.db),
-      },
-    );
+    const handle = killable(stores.a.db);
+    const app = await buildReplicaOn(emulator.url, handle.db, { settle: SHORT_SETTLE });
     return { ...app, kill: handle.kill };
   }
-
-  const headers = (key: string) => ({
-    ...as('admin', { 'x-test-user': 'alice' }),
-    'idempotency-key': key,
-  });
-  const buy = (t: TestApp, number: string, key: string) =>
-    t.app.inject({ method: 'POST', url: `/api/v2/numbers/${number}`, headers: headers(key), payload: {} });
-  const setPrimary = (t: TestApp, number: string, routeId: string, key: string) =>
-    t.app.inject({
-      method: 'PATCH',
-      url: `/api/v2/numbers/${number}/relationships/primary_route`,
-      headers: headers(key),
-      payload: { data: { type: 'route', id: routeId } },
-    });
-  const poll = async (t: TestApp, key: string) => {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/api/outcomes/${encodeURIComponent(key)}`,
-      headers: as('viewer', { 'x-test-user': 'alice' }),
-    });
-    expect(res.statusCode).toBe(200);
-    return res.json().outcome as { state: string; detail: string; answer?: { status: number } };
-  };
-  const adminList = async (t: TestApp) => {
-    const res = await t.app.inject({ method: 'GET', url: '/admin/outcomes', headers: as('admin') });
-    expect(res.statusCode).toBe(200);
-    return res.json().items as { idempotencyKey: string; state: string; source: string; detail: string }[];
-  };
-  /** The latest audit outcome of the intent made with `key`. */
-  const auditOutcome = async (key: string) => {
-    const { items } = await storeB.audit.list({ limit: 500 });
-    const intents = items.filter((i) => i.idempotencyKey === key && i.kind === 'intent');
-    return intents.map((i) => i.outcome && { result: i.outcome.result, detail: i.outcome.detail });
-  };
+  const auditOutcome = (key: string) => auditOutcomes(stores.b, key);
 
   it('a retry on B settles by reading Flowroute back: applied → replayed, not applied → nothing sent, one effect each', async () => {
     const a = await replicaA();
@@ -313,7 +206,7 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('replica killed mid-check, $
 
   it('the admin list shows a record as the poll does, whichever replica wrote it', async () => {
     // A flagged record (A's deadline passed while alive), and a settled one: flagged listed, settled not listed.
-    const a = await buildTestApp(emulator.url, { ...CONFIG, settle: A_SETTLE }, storeA);
+    const a = await buildReplicaOn(emulator.url, stores.a.db, { settle: SHORT_SETTLE });
     const n = available[3]!;
     const m = available[4]!;
     const flaggedKey = `${name}-k-list-flagged`;
@@ -346,6 +239,92 @@ describe.each(DB_VARIANTS.filter((v) => v.enabled))('replica killed mid-check, $
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(await purchases(n)).toBe(1);
     expect(await purchases(m)).toBe(1);
+    await a.app.close();
+  }, 60_000);
+
+  it('a replica that stalled past its deadline loses the check to a takeover: its late answer is dropped, never replayed', async () => {
+    // A is alive but stuck: its database writes wait (a GC pause, a frozen VM, a hung connection). Its check gives
+    // up at its 1 s deadline and wants to write "flagged"; meanwhile B takes the check over and finds "applied".
+    const handle = pausable(stores.a.db);
+    const a = await buildReplicaOn(emulator.url, handle.db, { settle: SHORT_SETTLE, logLevel: 'warn' });
+    const n = available[5]!;
+    const key = `${name}-k-stalled`;
+    await fault({ method: 'POST', path: `^/v2/numbers/${n}$`, fault: 'reset_after', times: 1 });
+    const unreadable = await faultUntilRemoved({
+      method: 'GET',
+      path: `^/v2/numbers/${n}$`,
+      fault: 'status',
+      status: 503,
+    });
+    expect((await buy(a, n, key)).headers['x-outcome-check']).toBe('pending');
+    handle.pause();
+    await new Promise((r) => setTimeout(r, ABANDONED_WAIT_MS));
+    await unreadable();
+    expect((await poll(b, key)).state).toBe('flagged'); // abandoned, as far as B can tell
+
+    const retry = await buy(b, n, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['x-outcome']).toBe('applied');
+    await b.app.outcomes.idle();
+
+    // A wakes up: its "flagged" (check count, settled state, key, audit outcome) arrives late and is dropped.
+    handle.resume();
+    await a.app.outcomes.idle();
+    expect(a.logs.text).toMatch(/outcome check lost to another check of the same key/);
+    expect(a.app.outcomes.get('alice', key)).toBeUndefined();
+    for (const t of [a, b]) {
+      expect(await poll(t, key)).toMatchObject({ state: 'applied', answer: { status: 201 } });
+      const again = await buy(t, n, key);
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+    }
+    expect(await purchases(n)).toBe(1);
+    expect(await auditOutcome(key)).toEqual([
+      { result: 'ok', detail: expect.stringMatching(/checking replica stopped.*Applied: /) },
+    ]);
+    await a.app.close();
+  }, 60_000);
+
+  it('the orphan sweep before and during a takeover changes nothing: the retry still settles the key', async () => {
+    const a = await replicaA();
+    const [nApplied, nNotApplied] = [available[6]!, available[7]!];
+    const k = { applied: `${name}-k-orphan-applied`, notApplied: `${name}-k-orphan-not` };
+    await fault({ method: 'POST', path: `^/v2/numbers/${nApplied}$`, fault: 'reset_after', times: 1 });
+    await fault({ method: 'POST', path: `^/v2/numbers/${nNotApplied}$`, fault: 'reset_before', times: 1 });
+    const unreadable = await Promise.all(
+      [nApplied, nNotApplied].map((n) =>
+        faultUntilRemoved({ method: 'GET', path: `^/v2/numbers/${n}$`, fault: 'status', status: 503 }),
+      ),
+    );
+    expect((await buy(a, nApplied, k.applied)).headers['x-outcome-check']).toBe('pending');
+    expect((await buy(a, nNotApplied, k.notApplied)).headers['x-outcome-check']).toBe('pending');
+    a.kill(); // its intents stay without a settled outcome; its process is gone for the orphan sweep
+    await new Promise((r) => setTimeout(r, ABANDONED_WAIT_MS));
+
+    // Not applied, and Flowroute still unreadable when the retry comes: B takes the check over and goes on checking.
+    const retry = await buy(b, nNotApplied, k.notApplied);
+    expect(retry.headers['x-outcome-check']).toBe('pending');
+    // The sweep runs during that takeover (and, for the other key, just before its takeover).
+    await stores.b.audit.markOrphans();
+    await unreadable[1]!();
+    await expect
+      .poll(async () => (await poll(b, k.notApplied)).state, { timeout: 10_000 })
+      .toBe('not_applied');
+    await b.app.outcomes.idle();
+    // The key is free again (not "outcome unknown"): the user's next try buys it, once.
+    const bought = await buy(b, nNotApplied, k.notApplied);
+    expect(bought.statusCode).toBe(201);
+    expect(bought.headers['idempotent-replayed']).toBeUndefined();
+
+    // Applied: the retry takes over and replays the purchase (not "outcome unknown").
+    await unreadable[0]!();
+    const applied = await buy(b, nApplied, k.applied);
+    expect(applied.statusCode).toBe(201);
+    expect(applied.headers['x-outcome']).toBe('applied');
+    expect(await purchases(nApplied)).toBe(1);
+    expect(await purchases(nNotApplied)).toBe(1);
+    expect(await auditOutcome(k.applied)).toEqual([{ result: 'ok', detail: expect.any(String) }]);
+    expect((await auditOutcome(k.notApplied)).map((o) => o?.result).sort()).toEqual(['failed', 'ok']);
     await a.app.close();
   }, 60_000);
 });

@@ -19,12 +19,29 @@
 // While checking, the idempotency record stays "in flight" (a retry with the key gets 409 + where to poll), and the
 // browser polls GET /api/outcomes/:key (routes/outcomes.ts). With a database, every step is also written to the
 // outcome_checks table (store/outcomes.ts), so a poll that a load balancer sends to another replica gets the real
-// state too; this process's own entries are answered from memory.
+// state too; this process's checks in progress are answered from memory, unless the row says another check holds
+// the key now (a takeover, or a newer check after "not applied" freed it). Settled checks live in the database only.
+//
+// Across replicas (with a database), one check holds each key at a time: begin and takeover put a new owner token
+// in the row, and the settled state, the idempotency record's answer and the audit outcome are written only by the
+// check whose token the row still holds (store/outcomes.ts settle, one statement). A replica that stalled past its
+// deadline + 5 s and lost the row to a takeover stops checking and drops what it found (logged); it never replaces
+// the answer the key replays. The audit log gets an interim outcome "unknown" when a check begins, so the orphan
+// sweep (store/audit.ts markOrphans: intents without any outcome whose replica is gone) never marks a key that a
+// check holds or that a retry may still take over; checks abandoned and not taken over within TAKEOVER_WINDOW_MS are
+// flagged by this plugin's own sweep instead (sweepAbandoned), conditionally on the row, so it cannot race a takeover.
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config';
 import type { OperationId } from '../routes/table';
-import { DbOutcomeStore, type OutcomeRecord, type OutcomeState } from '../store/outcomes';
+import { DbIdempotencyStore } from '../store/idempotency';
+import {
+  DbOutcomeStore,
+  type IdempotencyWrite,
+  type OutcomeRecord,
+  type OutcomeState,
+} from '../store/outcomes';
 import type { AuditLog, IdempotencyStore, StoredResponse } from '../store/types';
 import type { FlowrouteForwarder, ProxyAnswer } from './forwarder';
 
@@ -63,6 +80,12 @@ export interface OutcomeEntry {
   answer: StoredResponse | null;
   settledAt: number | null;
   checks: number;
+  /** This check's token in the outcome_checks row (see the top of this file). */
+  owner: string;
+  /** The row holds this check's token (begin or takeover was written); until then the row may still be older. */
+  recorded: boolean;
+  /** Another check holds the key now: this one stopped, and whatever it finds is dropped. */
+  lost: boolean;
 }
 
 /** What GET /api/outcomes/:key shows, from this process's memory or from the database. */
@@ -86,6 +109,13 @@ export const ABANDONED_AFTER_MS = 5_000;
 
 /** A retry takes an abandoned check over only this long after the answer was lost; older ones stay flagged. */
 export const TAKEOVER_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The sweep flags an abandoned check only this long after the takeover window closed (clock differences between
+ * replicas); the row update is conditional anyway, so a takeover and the sweep never both get a row.
+ */
+export const SWEEP_MARGIN_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
 
 type Check =
   | { kind: 'applied'; answer: StoredResponse; flowrouteId: string | null; evidence: string }
@@ -270,14 +300,43 @@ export class OutcomeSettler {
   }
 
   /**
-   * What the poll endpoint shows for (user, key): this process's entry, else (with a database) the record written by
-   * whichever replica is checking or checked it. Null when nobody knows the key. Throws when the database fails.
+   * What the poll endpoint shows for (user, key): this process's check in progress, else (with a database) the record
+   * written by whichever replica is checking or checked it. The record wins over this process's entry when another
+   * check holds the row (this replica lost it to a takeover, or a newer check of the key began elsewhere): the entry
+   * is then dropped. Null when nobody knows the key. Throws when the database fails and this process has no entry.
    */
   async lookup(userId: string, key: string): Promise<OutcomeView | null> {
     const entry = this.get(userId, key);
-    if (entry) return viewOfEntry(entry);
-    const record = await this.deps.records?.get(userId, key);
+    const records = this.deps.records;
+    if (entry && (!records || !entry.recorded)) return viewOfEntry(entry);
+    let record: OutcomeRecord | null;
+    try {
+      record = records ? await records.get(userId, key) : null;
+    } catch (err) {
+      if (entry) return viewOfEntry(entry);
+      throw err;
+    }
+    if (entry) {
+      if (!record || record.owner === entry.owner) return viewOfEntry(entry);
+      this.lose(entry, 'its view of the key (a poll found the newer record)');
+    }
     return record ? viewOfRecord(record) : null;
+  }
+
+  /**
+   * Another check holds this entry's key now: stop checking and forget the entry (the database answers for the key);
+   * what it found later is dropped. Logged once.
+   */
+  private lose(entry: OutcomeEntry, dropped: string): void {
+    const id = OutcomeSettler.id(entry.job.userId, entry.job.key);
+    if (this.entries.get(id) === entry) this.entries.delete(id);
+    if (entry.lost) return;
+    entry.lost = true;
+    this.deps.log.warn(
+      { operation: entry.job.operation, target: entry.job.target, checks: entry.checks, state: entry.state },
+      `outcome check lost to another check of the same key (a takeover after this replica stalled, or a newer ` +
+        `attempt): ${dropped} was dropped`,
+    );
   }
 
   /** Appends a write for this entry to its queue; failures are logged (the in-memory state stays authoritative here). */
@@ -315,13 +374,18 @@ export class OutcomeSettler {
     json: string | null;
   }): Promise<ResumedAnswer | null> {
     const records = this.deps.records;
-    if (!records || this.stopped || this.get(input.userId, input.key)) return null;
+    if (!records || this.stopped) return null;
+    // This process's own check of the key goes on (a settled one would no longer be in memory).
+    const own = this.get(input.userId, input.key);
+    if (own && own.state === 'checking' && !own.lost) return null;
     const now = Date.now();
+    const owner = randomUUID();
     const record = await records.takeOver(input.userId, input.key, {
       abandonedBefore: now - ABANDONED_AFTER_MS,
       deadlineAt: now + this.deps.settle.deadlineMs,
       detail: RESUMED_DETAIL,
       lostAfter: now - TAKEOVER_WINDOW_MS,
+      owner,
     });
     if (!record) return null;
     const job: SettleJob = {
@@ -347,9 +411,10 @@ export class OutcomeSettler {
     );
     let firstLook!: () => void;
     const looked = new Promise<void>((resolve) => (firstLook = resolve));
-    const entry = this.track(job, record.checks, firstLook);
+    const entry = this.track(job, record.checks, owner, true, firstLook);
     entry.detail = RESUMED_DETAIL;
     await looked;
+    if (entry.lost) return null;
     if (entry.state !== 'checking' && entry.answer) {
       return { response: entry.answer, replayed: entry.state !== 'not_applied' };
     }
@@ -370,9 +435,10 @@ export class OutcomeSettler {
    * browser — whose poll may reach another replica — is answered only after every replica can find it.
    */
   start(job: SettleJob): Promise<void> {
-    const entry = this.track(job, 0);
+    const entry = this.track(job, 0, randomUUID(), false);
     const recorded = this.persist(entry, 'begin', async (r) => {
       await r.begin({
+        owner: entry.owner,
         userId: job.userId,
         key: job.key,
         username: job.username,
@@ -383,14 +449,86 @@ export class OutcomeSettler {
         lostAt: job.lostAt,
         deadlineAt: job.lostAt + this.deps.settle.deadlineMs,
       });
+      entry.recorded = true;
+      // The intent gets an interim outcome "unknown" at once (the settled one follows): the orphan sweep leaves
+      // intents that have an outcome alone, so it never marks a key this check holds or a retry may take over.
+      // In the same write queue, so it always comes before the settled outcome.
+      await this.auditInterim(job);
     });
     // Unknown outcomes are rare: clearing expired records now and then is enough (no housekeeping timer needed).
     void this.persist(entry, 'purge', (r) => r.purgeExpired());
     return recorded;
   }
 
+  private async auditInterim(job: SettleJob): Promise<void> {
+    if (!this.deps.audit || job.intentId === null) return;
+    await this.deps.audit
+      .outcome(job.intentId, {
+        status: /timeout/i.test(job.firstProblem) ? 504 : 502,
+        flowrouteId: null,
+        durationMs: job.lostAt - job.sentAt,
+        result: 'unknown',
+        detail:
+          `outcome unknown after ${job.firstProblem} (${job.cause}): checking Flowroute for what happened ` +
+          '(the settled outcome follows)',
+      })
+      .catch((err: unknown) =>
+        this.deps.log.error(
+          { err: { message: (err as Error).message } },
+          'audit outcome "unknown, checking" could not be written',
+        ),
+      );
+  }
+
+  /**
+   * Flags checks whose replica stopped and that no retry took over within TAKEOVER_WINDOW_MS (+ SWEEP_MARGIN_MS):
+   * their keys replay "outcome unknown, flagged" instead of answering 409 for a day, and the audit log says so.
+   * Runs every minute with a database; conditional on the row, so it never races a takeover. Returns how many.
+   */
+  async sweepAbandoned(now = Date.now()): Promise<number> {
+    const records = this.deps.records;
+    if (!records) return 0;
+    const detail =
+      'Flagged for an operator: the proxy replica that was checking Flowroute stopped before it finished, and no ' +
+      'retry took the check over in time; whether the change happened is unknown.';
+    const flagged = await records.flagAbandoned({
+      abandonedBefore: now - ABANDONED_AFTER_MS,
+      lostBefore: now - TAKEOVER_WINDOW_MS - SWEEP_MARGIN_MS,
+      detail,
+      answer: flaggedAnswer(),
+    });
+    for (const r of flagged) {
+      this.deps.log.error(
+        { operation: r.operation, target: r.target, checks: r.checks },
+        'unknown outcome abandoned by a stopped replica and not taken over: flagged for an operator (check Flowroute)',
+      );
+      if (!this.deps.audit || r.intentId === null) continue;
+      await this.deps.audit
+        .outcome(r.intentId, {
+          status: 502,
+          flowrouteId: null,
+          durationMs: now - r.lostAt,
+          result: 'unknown',
+          detail,
+        })
+        .catch((err: unknown) =>
+          this.deps.log.error(
+            { err: { message: (err as Error).message } },
+            'audit outcome for a swept check failed',
+          ),
+        );
+    }
+    return flagged.length;
+  }
+
   /** Adds the entry and starts its checking loop; `firstLook` is called once the first check was dealt with. */
-  private track(job: SettleJob, checks: number, firstLook?: () => void): OutcomeEntry {
+  private track(
+    job: SettleJob,
+    checks: number,
+    owner: string,
+    recorded: boolean,
+    firstLook?: () => void,
+  ): OutcomeEntry {
     this.prune();
     const entry: OutcomeEntry = {
       job,
@@ -399,6 +537,9 @@ export class OutcomeSettler {
       answer: null,
       settledAt: null,
       checks,
+      owner,
+      recorded,
+      lost: false,
     };
     this.entries.set(OutcomeSettler.id(job.userId, job.key), entry);
     const loop = this.run(entry, firstLook)
@@ -463,6 +604,7 @@ export class OutcomeSettler {
     let last = 'no check yet';
     for (;;) {
       await this.sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+      if (entry.lost) return;
       if (this.stopped) break;
       entry.checks++;
       const check = await this.check(job);
@@ -476,7 +618,11 @@ export class OutcomeSettler {
         return;
       }
       if (Date.now() >= deadline) break;
-      void this.persist(entry, 'check count', (r) => r.checked(job.userId, job.key, entry.checks));
+      void this.persist(entry, 'check count', async (r) => {
+        if (entry.lost || !entry.recorded) return;
+        if (!(await r.checked(job.userId, job.key, entry.owner, entry.checks)))
+          this.lose(entry, 'its check count');
+      });
       firstLook?.();
       delay = Math.min(maxIntervalMs, Math.max(delay * 2, 50));
       // Do not sleep past the moment a "not there" would count.
@@ -501,6 +647,7 @@ export class OutcomeSettler {
     flowrouteId: string | null,
   ): Promise<void> {
     const { job } = entry;
+    if (entry.lost) return;
     const took = Date.now() - job.lostAt;
     entry.state = state;
     entry.answer = answer;
@@ -511,6 +658,76 @@ export class OutcomeSettler {
         : state === 'not_applied'
           ? `Not applied: ${evidence}.`
           : `Flagged for an operator: ${evidence}.`;
+    // The key's record is written with the settled state when it is in the database; else below, once this check is
+    // known to hold the key.
+    const inTransaction = this.deps.records != null && this.deps.idempotency instanceof DbIdempotencyStore;
+    const idempotency: IdempotencyWrite = !inTransaction
+      ? 'none'
+      : state === 'not_applied'
+        ? 'release'
+        : 'complete';
+    if (this.deps.records) {
+      // Only while this check holds the row: idempotency record and settled state in one statement.
+      let result = 'failed' as 'held' | 'lost' | 'failed';
+      if (!entry.recorded) {
+        // Its begin was not written (the database failed then): no other check can hold the key; write it now.
+        await this.persist(entry, 'begin (again)', async (r) => {
+          await r.begin(
+            {
+              owner: entry.owner,
+              userId: job.userId,
+              key: job.key,
+              username: job.username,
+              operation: job.operation,
+              target: job.target,
+              intentId: job.intentId,
+              detail: entry.detail,
+              lostAt: job.lostAt,
+              deadlineAt: job.deadlineAt ?? job.lostAt + this.deps.settle.deadlineMs,
+            },
+            true,
+          );
+          entry.recorded = true;
+        });
+      }
+      await this.persist(entry, 'settled state', async (r) => {
+        const held = await r.settle(job.userId, job.key, entry.owner, {
+          state,
+          detail: entry.detail,
+          checks: entry.checks,
+          answer,
+          settledAt: entry.settledAt ?? Date.now(),
+          idempotency,
+        });
+        result = held ? 'held' : 'lost';
+      });
+      if (result === 'lost') {
+        this.lose(entry, `its settled outcome (${state})`);
+        return;
+      }
+      if (result === 'failed') {
+        // Not recorded: the key stays "in flight" and the row "checking"; once abandoned, a retry takes it over and
+        // reads Flowroute back again. No audit outcome from here, so the one written then is the only one.
+        return;
+      }
+      // Settled in the database, which answers for the key from now on (a newer check may follow there).
+      const id = OutcomeSettler.id(job.userId, job.key);
+      if (this.entries.get(id) === entry) this.entries.delete(id);
+    }
+    if (!inTransaction) {
+      try {
+        if (state === 'not_applied') {
+          await this.deps.idempotency.release({ key: job.key, userId: job.userId });
+        } else {
+          await this.deps.idempotency.complete({ key: job.key, userId: job.userId, response: answer });
+        }
+      } catch (err) {
+        this.deps.log.error(
+          { err: { message: (err as Error).message } },
+          'idempotency update after settling failed',
+        );
+      }
+    }
     const log =
       state === 'flagged' ? this.deps.log.error.bind(this.deps.log) : this.deps.log.info.bind(this.deps.log);
     log(
@@ -518,27 +735,6 @@ export class OutcomeSettler {
       state === 'flagged'
         ? 'unknown outcome could not be settled: flagged for an operator (check Flowroute)'
         : 'unknown outcome settled by reading Flowroute back',
-    );
-    try {
-      if (state === 'not_applied') {
-        await this.deps.idempotency.release({ key: job.key, userId: job.userId });
-      } else {
-        await this.deps.idempotency.complete({ key: job.key, userId: job.userId, response: answer });
-      }
-    } catch (err) {
-      this.deps.log.error(
-        { err: { message: (err as Error).message } },
-        'idempotency update after settling failed',
-      );
-    }
-    await this.persist(entry, 'settled state', (r) =>
-      r.settle(job.userId, job.key, {
-        state,
-        detail: entry.detail,
-        checks: entry.checks,
-        answer,
-        settledAt: entry.settledAt ?? Date.now(),
-      }),
     );
     if (this.deps.audit && job.intentId !== null) {
       await this.deps.audit
@@ -715,8 +911,24 @@ export default fp(
       maxSendMs: opts.config.timeouts.connectMs + opts.config.timeouts.mutationMs,
     });
     app.decorate('outcomes', settler);
+    // Checks abandoned by a stopped replica and not taken over in time: flagged (every replica sweeps; the row update
+    // is conditional, so each row is flagged once and never while a retry is taking it over).
+    let timer: NodeJS.Timeout | null = null;
+    if (db) {
+      timer = setInterval(() => {
+        settler
+          .sweepAbandoned()
+          .catch((err: unknown) =>
+            app.log.error({ err: { message: (err as Error).message } }, 'outcome sweep failed'),
+          );
+      }, SWEEP_EVERY_MS);
+      timer.unref();
+    }
     // Before the forwarder's pool closes (onClose hooks run in reverse order of registration).
-    app.addHook('onClose', async () => settler.stop());
+    app.addHook('onClose', async () => {
+      if (timer) clearInterval(timer);
+      await settler.stop();
+    });
   },
   { name: 'outcomes', dependencies: ['flowroute-forwarder', 'idempotency'] },
 );

@@ -149,6 +149,17 @@ CREATE TABLE outcome_checks (
 CREATE INDEX outcome_checks_expires_idx ON outcome_checks (expires_at);
 `,
   },
+  {
+    version: 5,
+    name: 'outcome checks have an owner: only the check that holds the row settles the key (I-3)',
+    sql: `
+-- A token per check (set when a check begins or is taken over). The settled answer, the idempotency record and the
+-- audit outcome are written only by the check whose token the row holds; a replica that lost the row is dropped.
+ALTER TABLE outcome_checks ADD COLUMN owner text;
+-- The sweep for abandoned checks past the takeover window looks for "checking" rows.
+CREATE INDEX outcome_checks_checking_idx ON outcome_checks (lost_at) WHERE state = 'checking';
+`,
+  },
 ];
 
 const MIGRATION_LOCK = 0x0f1001; // advisory lock id: one migrator at a time across replicas

@@ -6,104 +6,27 @@
 //   /api/outcomes/:key) and B answers with A's real state — "checking", then "applied" with the answer to replay;
 // - the same, but A is killed (SIGKILL) mid-check: once A's record is past its deadline + 5 s, a retry on B reads
 //   Flowroute back and replays the purchase — one POST at Flowroute, and the audit log says "ok".
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  login,
+  lostPurchaseStub,
+  PROCESS_ADMIN_PW as ADMIN_PW,
+  PROCESS_NUMBER as NUMBER,
+  purchase,
+  type ProxyProcess as Child,
+  startProxy,
+  stopProxy,
+  waitFor,
+} from '../../test/outcome-replicas';
 import { json, startStub, type Stub } from '../../test/stub-upstream';
 import { openStore } from './index';
 import { announcePostgresVariants, dropSchema, randomSchema, TEST_DATABASE_URL } from './testing';
 
 announcePostgresVariants('processes.test.ts');
-
-const ROOT = path.resolve(__dirname, '../../..');
-const NUMBER = '12065550100';
-const ADMIN_PW = 'process test password';
-
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-function startProxy(env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'proxy/src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      STATIC_DIR: path.join(tmpdir(), 'no-such-dist'),
-      FLOWROUTE_ACCESS_KEY: 'proc-test-key',
-      FLOWROUTE_SECRET_KEY: `canary-${randomUUID()}`,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`proxy did not start:\n${output.join('')}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      output.push(text);
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1]!, output });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`proxy exited with ${code} before listening:\n${output.join('')}`));
-    });
-  });
-}
-
-function stopProxy(c: Child | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    c.proc.once('exit', () => resolve());
-    c.proc.kill(signal);
-  });
-}
-
-async function login(base: string): Promise<string> {
-  const res = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { origin: base, 'content-type': 'application/json', 'x-csrf': '1' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PW }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
-function purchase(base: string, cookie: string, key: string): Promise<Response> {
-  return fetch(`${base}/api/v2/numbers/${NUMBER}`, {
-    method: 'POST',
-    headers: {
-      cookie,
-      origin: base,
-      'x-csrf': '1',
-      'content-type': 'application/json',
-      'idempotency-key': key,
-    },
-    body: '{}',
-  });
-}
-
-async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let stub: Stub;
 beforeAll(async () => {
@@ -247,16 +170,8 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
 
   it('a purchase whose answer was lost on A: polling B gives "checking", then the settled answer', async () => {
     // Flowroute buys the number but the connection drops before the answer; reading it back fails until
-    // `readable`, then shows the number on the account.
-    let readable = false;
-    stub.requests.length = 0;
-    stub.setHandler((req, res) => {
-      if (req.method === 'POST') res.socket?.destroy();
-      else if (req.url === `/v2/numbers/${NUMBER}` && readable)
-        json(res, 200, { data: { id: NUMBER, type: 'number', attributes: { value: NUMBER } } });
-      else if (req.url === `/v2/numbers/${NUMBER}`) json(res, 503, { errors: [{ detail: 'busy' }] });
-      else json(res, 200, { data: [] });
-    });
+    // `readable()`, then shows the number on the account.
+    const { readable } = lostPurchaseStub(stub);
     const [pa, pb] = await startReplicas({
       OUTCOME_SETTLE_DEADLINE_MS: '60000',
       OUTCOME_SETTLE_GRACE_MS: '1000',
@@ -291,7 +206,7 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
     expect(checks).toBeGreaterThanOrEqual(1);
 
     // Flowroute answers again: A settles it; B says so, with the answer a retry gets.
-    readable = true;
+    readable();
     let settled: Awaited<ReturnType<typeof poll>> = await poll(pb.url);
     const until = Date.now() + 20_000;
     while (settled.state === 'checking' && Date.now() < until) {
@@ -310,15 +225,7 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
   }, 240_000);
 
   it('A killed mid-check: a retry on B after the deadline reads Flowroute back and replays, one purchase', async () => {
-    let readable = false;
-    stub.requests.length = 0;
-    stub.setHandler((req, res) => {
-      if (req.method === 'POST') res.socket?.destroy();
-      else if (req.url === `/v2/numbers/${NUMBER}` && readable)
-        json(res, 200, { data: { id: NUMBER, type: 'number', attributes: { value: NUMBER } } });
-      else if (req.url === `/v2/numbers/${NUMBER}`) json(res, 503, { errors: [{ detail: 'busy' }] });
-      else json(res, 200, { data: [] });
-    });
+    const { readable } = lostPurchaseStub(stub);
     const [pa, pb] = await startReplicas({
       OUTCOME_SETTLE_DEADLINE_MS: '1000',
       OUTCOME_SETTLE_GRACE_MS: '200',
@@ -331,7 +238,7 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
     expect(first.status).toBe(502);
     expect(first.headers.get('x-outcome-check')).toBe('pending');
     await stopProxy(pa, 'SIGKILL'); // mid-check: its record stays "checking", the key "in flight"
-    readable = true;
+    readable();
 
     // Before A's deadline + 5 s: in flight, nothing checked or sent by B.
     const early = await purchase(pb.url, cookie, key);
