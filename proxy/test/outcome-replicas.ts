@@ -340,9 +340,10 @@ export async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
 
 /**
  * The stub as a Flowroute that buys PROCESS_NUMBER but drops the connection before answering, and answers the
- * read-back of the number with 503 until `readable()` is called (then: the number is on the account).
+ * read-back of the number with 503 until `readable()` is called (then: the number is on the account;
+ * `readable(false)` makes it unreadable again).
  */
-export function lostPurchaseStub(stub: Stub): { readable: () => void } {
+export function lostPurchaseStub(stub: Stub): { readable: (on?: boolean) => void } {
   let readable = false;
   stub.requests.length = 0;
   stub.setHandler((req, res) => {
@@ -354,5 +355,5 @@ export function lostPurchaseStub(stub: Stub): { readable: () => void } {
     else if (req.url === `/v2/numbers/${PROCESS_NUMBER}`) json(res, 503, { errors: [{ detail: 'busy' }] });
     else json(res, 200, { data: [] });
   });
-  return { readable: () => (readable = true) };
+  return { readable: (on = true) => (readable = on) };
 }

@@ -5,7 +5,9 @@
 // - two proxy processes on one PostgreSQL: a purchase whose answer was lost on A is polled on B (GET
 //   /api/outcomes/:key) and B answers with A's real state — "checking", then "applied" with the answer to replay;
 // - the same, but A is killed (SIGKILL) mid-check: once A's record is past its deadline + 5 s, a retry on B reads
-//   Flowroute back and replays the purchase — one POST at Flowroute, and the audit log says "ok".
+//   Flowroute back and replays the purchase — one POST at Flowroute, and the audit log says "ok";
+// - the same, but A only stalls (SIGSTOP) and resumes after B took the check over: A's late answer is dropped.
+// The process helpers and the stub that loses purchase answers are in proxy/test/outcome-replicas.ts.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -262,6 +264,50 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('two proxy processes on one PostgreSQ
       expect(items).toHaveLength(1);
       expect(items[0]!.outcome).toMatchObject({ result: 'ok' });
       expect(items[0]!.outcome!.detail).toMatch(/checking replica stopped/);
+    } finally {
+      await check.close();
+    }
+  }, 240_000);
+
+  it('A stalled (SIGSTOP) mid-check and taken over by B: when A resumes, its late "flagged" is dropped', async () => {
+    const { readable } = lostPurchaseStub(stub);
+    const [pa, pb] = await startReplicas({
+      OUTCOME_SETTLE_DEADLINE_MS: '1000',
+      OUTCOME_SETTLE_GRACE_MS: '200',
+      BREAKER_CONSECUTIVE_FAILURES: '10000',
+      BREAKER_MIN_VOLUME: '1000000',
+    });
+    const cookie = await login(pa.url);
+    const key = randomUUID();
+    const first = await purchase(pa.url, cookie, key);
+    expect(first.headers.get('x-outcome-check')).toBe('pending');
+    // A is alive (its connections and liveness lock stay) but stops running: to B it looks abandoned.
+    pa.proc.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 6_500));
+      readable();
+      const retry = await purchase(pb.url, cookie, key);
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('x-outcome')).toBe('applied');
+      // Flowroute unreadable again when A wakes up past its deadline: A would flag the key "outcome unknown".
+      readable(false);
+    } finally {
+      pa.proc.kill('SIGCONT');
+    }
+    await waitFor(() => /outcome check lost to another check of the same key/.test(pa.output.join('')));
+
+    for (const p of [pa, pb]) {
+      const again = await purchase(p.url, cookie, key);
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    }
+    expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    const check = await openStore({ databaseUrl: TEST_DATABASE_URL, schema: schemas.at(-1)! });
+    try {
+      expect((await check.audit.verify()).ok).toBe(true);
+      const items = (await check.audit.list({ what: 'purchaseNumber' })).items;
+      expect(items).toHaveLength(1);
+      expect(items[0]!.outcome).toMatchObject({ result: 'ok' });
     } finally {
       await check.close();
     }
