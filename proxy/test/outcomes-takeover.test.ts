@@ -5,8 +5,13 @@
 // emulator and the final outcome in the audit log. Also: GET /admin/outcomes shows what the poll shows, from
 // outcome_checks. Two apps on one PGlite, and (TEST_DATABASE_URL) two pools on one PostgreSQL schema.
 //
+// Also: a replica that only stalled (alive, but stuck past its deadline + 5 s) and was taken over — its late answer
+// is dropped, the key goes on replaying the takeover's; and the orphan sweep (audit markOrphans) run before and during
+// a takeover changes nothing.
+//
 // "Killed" in-process: A's database handle starts failing every statement (as a dead process's connection would),
-// so A writes nothing more — not its check count, not its flag at the deadline, not the audit outcome.
+// so A writes nothing more — not its check count, not its flag at the deadline, not the audit outcome. "Stalled": its
+// statements wait until it resumes (killable / pausable in outcome-replicas.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announcePostgresVariants, DB_VARIANTS } from '../src/store/testing';
 import { as, type TestApp } from './harness';
