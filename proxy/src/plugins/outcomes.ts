@@ -28,7 +28,8 @@
 // deadline + 5 s and lost the row to a takeover stops checking and drops what it found (logged); it never replaces
 // the answer the key replays. The audit log gets an interim outcome "unknown" when a check begins, so the orphan
 // sweep (store/audit.ts markOrphans: intents without any outcome whose replica is gone) never marks a key that a
-// check holds or that a retry may still take over; checks abandoned and not taken over within TAKEOVER_WINDOW_MS are
+// check holds or that a retry may still take over (it also skips intents whose row is still "checking", in case the
+// interim outcome was never written); checks abandoned and not taken over within TAKEOVER_WINDOW_MS are
 // flagged by this plugin's own sweep instead (sweepAbandoned), conditionally on the row, so it cannot race a takeover.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';

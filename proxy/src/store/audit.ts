@@ -400,6 +400,11 @@ export class AuditStore implements AuditLog {
    * Intents without an outcome whose process is gone (killed between intent and outcome) get an outcome
    * "unknown". On PGlite only one process can open the database, so every other instance is gone. On PostgreSQL an
    * instance is gone when nobody holds its liveness lock (PostgreSQL drops it when the connection dies).
+   * An intent whose unknown outcome is still being checked (an `outcome_checks` row "checking", I-3) is left to
+   * that check even when its interim audit outcome is missing (its replica was killed before writing it, or the
+   * write failed): marking it here would turn the key into a replayed "outcome unknown", so a retry could no longer
+   * take the check over and a "not applied" could no longer free the key. The check writes the audit outcome, or
+   * the outcomes plugin's sweep flags it once the takeover window has passed (plugins/outcomes.ts).
    */
   async markOrphans(): Promise<number> {
     const orphans = await this.db.query<{
@@ -412,8 +417,10 @@ export class AuditStore implements AuditLog {
       `SELECT i.id, i.instance_id, i.action, i.actor_id, i.idempotency_key FROM audit i
        WHERE i.kind = 'intent' AND (i.instance_id IS NULL OR i.instance_id <> $1)
          AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.kind = 'outcome' AND o.ref_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM outcome_checks c
+           WHERE c.intent_id = i.id AND c.state = 'checking' AND c.expires_at > $2)
        ORDER BY i.seq`,
-      [this.instanceId],
+      [this.instanceId, new Date(this.now())],
     );
     const alive = new Map<string, boolean>();
     let marked = 0;
