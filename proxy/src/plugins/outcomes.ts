@@ -488,7 +488,20 @@ export class OutcomeSettler {
    */
   async sweepAbandoned(now = Date.now()): Promise<number> {
     const records = this.deps.records;
-    if (!records) return 0;
+    if (!records || this.stopped) return 0;
+    // Counted with the checking loops, so stop() (on close, before the database closes) waits for a sweep under way:
+    // the rows it flagged get their audit outcomes.
+    const sweep = this.sweep(records, now);
+    const done = sweep.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.loops.add(done);
+    void done.finally(() => this.loops.delete(done));
+    return sweep;
+  }
+
+  private async sweep(records: DbOutcomeStore, now: number): Promise<number> {
     const detail =
       'Flagged for an operator: the proxy replica that was checking Flowroute stopped before it finished, and no ' +
       'retry took the check over in time; whether the change happened is unknown.';
@@ -553,7 +566,7 @@ export class OutcomeSettler {
     return entry;
   }
 
-  /** Resolves when every settling loop has finished (tests). */
+  /** Resolves when every settling loop (and sweep under way) has finished (tests, stop). */
   async idle(): Promise<void> {
     while (this.loops.size > 0) await Promise.all([...this.loops]);
   }
