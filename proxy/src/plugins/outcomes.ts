@@ -465,7 +465,8 @@ export class OutcomeSettler {
     if (!this.deps.audit || job.intentId === null) return;
     await this.deps.audit
       .outcome(job.intentId, {
-        status: /timeout/i.test(job.firstProblem) ? 504 : 502,
+        // The status the user was answered (routes/api.ts: 504 after a timeout or Flowroute's own 504, else 502).
+        status: /timeout/i.test(job.firstProblem) || job.firstProblem === 'HTTP 504' ? 504 : 502,
         flowrouteId: null,
         durationMs: job.lostAt - job.sentAt,
         result: 'unknown',
