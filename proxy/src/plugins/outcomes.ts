@@ -26,7 +26,8 @@
 // in the row, and the settled state, the idempotency record's answer and the audit outcome are written only by the
 // check whose token the row still holds (store/outcomes.ts settle, one statement). A replica that stalled past its
 // deadline + 5 s and lost the row to a takeover stops checking and drops what it found (logged); it never replaces
-// the answer the key replays. The audit log gets an interim outcome "unknown" when a check begins, so the orphan
+// the answer the key replays. The audit log gets an interim outcome "unknown" when a check begins (only as the
+// intent's first outcome, so a stalled replica's late one never follows the settled outcome), so the orphan
 // sweep (store/audit.ts markOrphans: intents without any outcome whose replica is gone) never marks a key that a
 // check holds or that a retry may still take over (it also skips intents whose row is still "checking", in case the
 // interim outcome was never written); checks abandoned and not taken over within TAKEOVER_WINDOW_MS are
@@ -43,7 +44,7 @@ import {
   type OutcomeRecord,
   type OutcomeState,
 } from '../store/outcomes';
-import type { AuditLog, IdempotencyStore, StoredResponse } from '../store/types';
+import type { AuditLog, AuditOutcome, IdempotencyStore, StoredResponse } from '../store/types';
 import type { FlowrouteForwarder, ProxyAnswer } from './forwarder';
 
 export type { OutcomeState };
@@ -282,7 +283,8 @@ export class OutcomeSettler {
     private readonly deps: {
       forwarder: Pick<FlowrouteForwarder, 'send'>;
       idempotency: IdempotencyStore;
-      audit: AuditLog | null;
+      /** With `firstOutcome` (AuditStore), the interim outcome is written only while the intent has none. */
+      audit: (AuditLog & { firstOutcome?(intentId: string, outcome: AuditOutcome): Promise<boolean> }) | null;
       settle: Config['settle'];
       log: FastifyBaseLogger;
       /** The shared record (with a database), so other replicas can answer polls; null = this process only. */
@@ -462,24 +464,37 @@ export class OutcomeSettler {
   }
 
   private async auditInterim(job: SettleJob): Promise<void> {
-    if (!this.deps.audit || job.intentId === null) return;
-    await this.deps.audit
-      .outcome(job.intentId, {
-        // The status the user was answered (routes/api.ts: 504 after a timeout or Flowroute's own 504, else 502).
-        status: /timeout/i.test(job.firstProblem) || job.firstProblem === 'HTTP 504' ? 504 : 502,
-        flowrouteId: null,
-        durationMs: job.lostAt - job.sentAt,
-        result: 'unknown',
-        detail:
-          `outcome unknown after ${job.firstProblem} (${job.cause}): checking Flowroute for what happened ` +
-          '(the settled outcome follows)',
-      })
-      .catch((err: unknown) =>
-        this.deps.log.error(
-          { err: { message: (err as Error).message } },
-          'audit outcome "unknown, checking" could not be written',
-        ),
+    const audit = this.deps.audit;
+    if (!audit || job.intentId === null) return;
+    const outcome: AuditOutcome = {
+      // The status the user was answered (routes/api.ts: 504 after a timeout or Flowroute's own 504, else 502).
+      status: /timeout/i.test(job.firstProblem) || job.firstProblem === 'HTTP 504' ? 504 : 502,
+      flowrouteId: null,
+      durationMs: job.lostAt - job.sentAt,
+      result: 'unknown',
+      detail:
+        `outcome unknown after ${job.firstProblem} (${job.cause}): checking Flowroute for what happened ` +
+        '(the settled outcome follows)',
+    };
+    try {
+      // Only as the intent's first outcome: this replica may have stalled right after its begin, and the check been
+      // taken over and settled elsewhere meanwhile; a late "unknown, checking" must not follow the settled outcome.
+      const wrote = audit.firstOutcome
+        ? await audit.firstOutcome(job.intentId, outcome)
+        : (await audit.outcome(job.intentId, outcome), true);
+      if (!wrote) {
+        this.deps.log.warn(
+          { operation: job.operation, target: job.target },
+          'audit outcome "unknown, checking" dropped: the intent already has an outcome (this check was taken ' +
+            'over and settled elsewhere while this replica stalled)',
+        );
+      }
+    } catch (err) {
+      this.deps.log.error(
+        { err: { message: (err as Error).message } },
+        'audit outcome "unknown, checking" could not be written',
       );
+    }
   }
 
   /**

@@ -355,24 +355,39 @@ export class AuditStore implements AuditLog {
 
   /** AuditLog: the outcome after the mutation (or after reconciliation). */
   async outcome(intentId: string, outcome: AuditOutcome): Promise<void> {
+    await this.append(await this.outcomeRow(intentId, outcome));
+  }
+
+  /**
+   * An outcome only while the intent has none yet (checked in the append's transaction, under the chain lock);
+   * false when it already has one. For an interim outcome that must never follow the settled one: a replica that
+   * stalled before writing "unknown, checking" may wake up after its check was taken over and settled elsewhere
+   * (plugins/outcomes.ts).
+   */
+  async firstOutcome(intentId: string, outcome: AuditOutcome): Promise<boolean> {
+    return this.append(await this.outcomeRow(intentId, outcome), async (tx) => {
+      const exists = await tx.query("SELECT 1 FROM audit WHERE kind = 'outcome' AND ref_id = $1", [intentId]);
+      return exists.length === 0;
+    });
+  }
+
+  private async outcomeRow(intentId: string, outcome: AuditOutcome): Promise<AuditRow> {
     const intent = await this.db.query<{ action: string; actor_id: string | null; actor: string | null }>(
       "SELECT action, actor_id, actor FROM audit WHERE id = $1 AND kind = 'intent'",
       [intentId],
     );
-    await this.append(
-      this.row({
-        kind: 'outcome',
-        refId: intentId,
-        action: intent[0]?.action ?? 'unknown',
-        actorId: intent[0]?.actor_id ?? null,
-        actor: intent[0]?.actor ?? null,
-        status: outcome.status,
-        flowrouteId: outcome.flowrouteId,
-        durationMs: outcome.durationMs,
-        result: outcome.result,
-        detail: outcome.detail ?? null,
-      }),
-    );
+    return this.row({
+      kind: 'outcome',
+      refId: intentId,
+      action: intent[0]?.action ?? 'unknown',
+      actorId: intent[0]?.actor_id ?? null,
+      actor: intent[0]?.actor ?? null,
+      status: outcome.status,
+      flowrouteId: outcome.flowrouteId,
+      durationMs: outcome.durationMs,
+      result: outcome.result,
+      detail: outcome.detail ?? null,
+    });
   }
 
   /** A single event: sign-in, failed sign-in, logout, account and role changes. */
