@@ -112,7 +112,16 @@ function compileHints(pageModule: string): Plugin {
         visit(entry.fileName);
         visit(page.fileName);
         for (const chunk of chunks) {
-          if (marked.has(chunk.fileName)) chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+          if (!marked.has(chunk.fileName)) continue;
+          chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+          // One line more at the top: the source map (when built with one) starts with an empty line.
+          if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`;
+          const mapFile = bundle[`${chunk.fileName}.map`];
+          if (mapFile?.type === 'asset' && typeof mapFile.source === 'string') {
+            const map = JSON.parse(mapFile.source) as { mappings: string };
+            map.mappings = `;${map.mappings}`;
+            mapFile.source = JSON.stringify(map);
+          }
         }
       },
     },
