@@ -72,12 +72,14 @@ const SETS = {
       { name: 'before', at: 'c287553' },
       { name: '+ Intl on first use, route cells after the first frame', at: '2974c70' },
       { name: '+ first render after the first navigation (frame drawn once)', at: '033e16c' },
+      { name: "+ V8 compile hints on the first route's chunks", at: 'HEAD' },
     ],
     files: [
       'web/src/lib/format.ts',
       'web/src/features/numbers/components/numbers-table.tsx',
       'web/src/main.tsx',
       'web/src/features/numbers/routes.tsx',
+      'vite.config.ts',
     ],
   },
 };
