@@ -9,6 +9,7 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { AppProviders } from './app/providers';
 import { createAppRouter } from './app/router';
+import { endColdStart } from './lib/cold-start';
 
 const router = createAppRouter();
 const container = document.getElementById('root');
@@ -16,6 +17,7 @@ if (!container) throw new Error('#root is missing from index.html');
 const root = createRoot(container);
 
 function render() {
+  endColdStart();
   root.render(
     <StrictMode>
       <AppProviders>

@@ -1,6 +1,7 @@
 // Routes of the numbers feature: the account list and one number's detail (pages load lazily).
 import type { LoaderFunctionArgs, RouteObject } from 'react-router';
 import { authQueries } from '@/lib/auth';
+import { isColdStart } from '@/lib/cold-start';
 import { numberQueries } from '@/lib/flowroute/numbers';
 import { queryClient } from '@/lib/query-client';
 import { readListState } from './api/list-state';
@@ -11,8 +12,6 @@ import { readListState } from './api/list-state';
  * docs/performance.md). Same query key as the page's useQuery, so the page picks up this very request.
  */
 async function prefetchList({ request }: LoaderFunctionArgs) {
-  const first = !appStarted;
-  appStarted = true;
   // The shell's gate asks the same question; the query is shared, so this adds no request.
   const user = await queryClient.ensureQueryData(authQueries.me());
   if (user) {
@@ -21,14 +20,14 @@ async function prefetchList({ request }: LoaderFunctionArgs) {
     // On a cold load (main.tsx renders once the first navigation is done) wait a moment for the rows, so the first
     // render draws them instead of a skeleton and then the rows: nothing else is drawn meanwhile. Later visits show
     // the page at once, with its loading state.
-    if (first) await Promise.race([list, new Promise((resolve) => setTimeout(resolve, COLD_LOAD_WAIT_MS))]);
+    if (isColdStart())
+      await Promise.race([list, new Promise((resolve) => setTimeout(resolve, COLD_LOAD_WAIT_MS))]);
   }
   return null;
 }
 
 /** How long a cold load's first navigation waits for the first page of numbers (docs/performance.md). */
 const COLD_LOAD_WAIT_MS = 300;
-let appStarted = false;
 
 export const routes: RouteObject[] = [
   {
