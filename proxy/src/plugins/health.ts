@@ -206,6 +206,7 @@ export default fp(
       const running = query;
       return new Promise<DatabaseState>((resolve) => {
         const timer = setTimeout(() => resolve('unreachable'), readiness.databaseTimeoutMs);
+        timer.unref(); // a probe waiting on a hanging database must not hold a closing process open
         void running.then((ok) => {
           clearTimeout(timer);
           resolve(ok ? 'ok' : 'unreachable');
