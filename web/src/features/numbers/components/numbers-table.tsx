@@ -1,6 +1,6 @@
 // The account numbers table: one loaded page (up to 200 rows), virtualized, sortable, selectable; cards on phones.
 // Route columns come from each number's detail, fetched only for rows on screen once scrolling settles.
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import {
@@ -193,7 +193,12 @@ interface RouteCellProps {
 }
 
 function RouteCell(props: RouteCellProps) {
-  return useContext(RoutesLive) ? <RouteCellLive {...props} /> : <RoutePlaceholder which={props.which} />;
+  const queryClient = useQueryClient();
+  // A detail already in the cache (back from a number, another page of the list) shows at once, without a flash.
+  const live =
+    useContext(RoutesLive) ||
+    queryClient.getQueryData(numberQueries.detail(props.number).queryKey) !== undefined;
+  return live ? <RouteCellLive {...props} /> : <RoutePlaceholder which={props.which} />;
 }
 
 function RoutePlaceholder({ which }: { which: RouteCellProps['which'] }) {
