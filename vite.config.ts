@@ -114,7 +114,8 @@ function compileHints(pageModule: string): Plugin {
         for (const chunk of chunks) {
           if (!marked.has(chunk.fileName)) continue;
           chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
-          // One line more at the top: the source map (when built with one) starts with an empty line.
+          // One line more at the top: the source map (when built with one; not `sourcemap: 'inline'`, whose map is
+          // already inside the code here) starts with an empty line.
           if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`;
           const mapFile = bundle[`${chunk.fileName}.map`];
           if (mapFile?.type === 'asset' && typeof mapFile.source === 'string') {

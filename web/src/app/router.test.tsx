@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { safeNextPath, signInPath } from '@/lib/auth';
 import { queryClient } from '@/lib/query-client';
 import { AppProviders } from './providers';
-import { requireUser } from './router';
+import { appRoutes, requireUser } from './router';
 import { AppLayout } from './shell';
 
 type Me = { id: string; username: string; role: 'viewer' | 'operator' | 'admin' } | null;
@@ -122,5 +122,16 @@ describe('safe return paths', () => {
   it('builds the sign-in URL', () => {
     expect(signInPath('/numbers/12065550100')).toBe('/login?next=%2Fnumbers%2F12065550100');
     expect(signInPath('/')).toBe('/login');
+  });
+});
+
+describe('the index route', () => {
+  it('sends / to /numbers within the first navigation, replacing the entry (Back does not loop)', async () => {
+    me = { id: '1', username: 'ana', role: 'admin' };
+    const router = createMemoryRouter(appRoutes(), { initialEntries: ['/'] });
+    await waitFor(() => expect(router.state.initialized).toBe(true));
+    expect(router.state.location.pathname).toBe('/numbers');
+    expect(router.state.historyAction).toBe('REPLACE');
+    router.dispose();
   });
 });

@@ -3,13 +3,13 @@
 import { notifications } from '@mantine/notifications';
 import {
   createBrowserRouter,
-  Navigate,
   Outlet,
   redirect,
+  replace,
   ScrollRestoration,
   type RouteObject,
 } from 'react-router';
-import { LoadingState } from '@/components/states';
+import { BootLoading } from './boot-loading';
 import { setSessionExpiredHandler } from '@/lib/api';
 import { authQueries, signInPath } from '@/lib/auth';
 import { queryClient } from '@/lib/query-client';
@@ -52,7 +52,8 @@ export function appRoutes(): RouteObject[] {
       id: 'root',
       Component: RootLayout,
       errorElement: <RootErrorPage />,
-      hydrateFallbackElement: <LoadingState label="Starting…" />,
+      // The same line as index.html's, so a slow start shows one loading screen, not two in a row.
+      hydrateFallbackElement: <BootLoading />,
       children: [
         ...authRoutes,
         {
@@ -66,7 +67,9 @@ export function appRoutes(): RouteObject[] {
               // Errors of one page render inside the shell, so navigation stays usable.
               errorElement: <RouteErrorPage />,
               children: [
-                { index: true, element: <Navigate to="/numbers" replace /> },
+                // A loader, not a <Navigate> element: a cold load of / then reaches /numbers within the app's first
+                // navigation (main.tsx renders once, with the rows). `replace`: Back does not return to / and loop.
+                { index: true, loader: () => replace('/numbers') },
                 ...numbersRoutes,
                 ...purchaseRoutes,
                 ...routesRoutes,

@@ -9,3 +9,8 @@ export function isColdStart(): boolean {
 export function endColdStart(): void {
   cold = false;
 }
+
+/** Tests only: start over as a cold load. */
+export function resetColdStartForTests(): void {
+  cold = true;
+}

@@ -68,9 +68,10 @@ function toDate(value: string | number | Date): Date | null {
 }
 
 /** The viewer's time zone (IANA name), e.g. "America/Los_Angeles". */
-export const viewerTimeZone: () => string = lazily(
-  () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-);
+export function viewerTimeZone(): string {
+  // Not cached: the browser follows the system's zone when it changes (a laptop that travels).
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -27,7 +27,7 @@ async function prefetchList({ request }: LoaderFunctionArgs) {
 }
 
 /** How long a cold load's first navigation waits for the first page of numbers (docs/performance.md). */
-const COLD_LOAD_WAIT_MS = 300;
+export const COLD_LOAD_WAIT_MS = 300;
 
 export const routes: RouteObject[] = [
   {
