@@ -440,18 +440,7 @@ export class OutcomeSettler {
   start(job: SettleJob): Promise<void> {
     const entry = this.track(job, 0, randomUUID(), false);
     const recorded = this.persist(entry, 'begin', async (r) => {
-      await r.begin({
-        owner: entry.owner,
-        userId: job.userId,
-        key: job.key,
-        username: job.username,
-        operation: job.operation,
-        target: job.target,
-        intentId: job.intentId,
-        detail: entry.detail,
-        lostAt: job.lostAt,
-        deadlineAt: job.lostAt + this.deps.settle.deadlineMs,
-      });
+      await r.begin(this.beginRow(entry));
       entry.recorded = true;
       // The intent gets an interim outcome "unknown" at once (the settled one follows): the orphan sweep leaves
       // intents that have an outcome alone, so it never marks a key this check holds or a retry may take over.
@@ -621,10 +610,32 @@ export class OutcomeSettler {
     });
   }
 
+  /** When this check gives up: a resumed check keeps its own, a new one has settle.deadlineMs from the loss. */
+  private deadlineOf(job: SettleJob): number {
+    return job.deadlineAt ?? job.lostAt + this.deps.settle.deadlineMs;
+  }
+
+  /** The outcome_checks row a check begins with (first write, or the retry after a failed first write). */
+  private beginRow(entry: OutcomeEntry): Parameters<DbOutcomeStore['begin']>[0] {
+    const { job } = entry;
+    return {
+      owner: entry.owner,
+      userId: job.userId,
+      key: job.key,
+      username: job.username,
+      operation: job.operation,
+      target: job.target,
+      intentId: job.intentId,
+      detail: entry.detail,
+      lostAt: job.lostAt,
+      deadlineAt: this.deadlineOf(job),
+    };
+  }
+
   private async run(entry: OutcomeEntry, firstLook?: () => void): Promise<void> {
     const { job } = entry;
-    const { deadlineMs, graceMs, firstDelayMs, maxIntervalMs } = this.deps.settle;
-    const deadline = job.deadlineAt ?? job.lostAt + deadlineMs;
+    const { graceMs, firstDelayMs, maxIntervalMs } = this.deps.settle;
+    const deadline = this.deadlineOf(job);
     // Flowroute may still be working on a request whose answer was lost (or sends may show up in the MDR list a
     // little later): "not there" only counts after the grace period. A definite 5xx answer on a number or route
     // means Flowroute finished with it, so "not there" counts at once.
@@ -702,21 +713,7 @@ export class OutcomeSettler {
       if (!entry.recorded) {
         // Its begin was not written (the database failed then): no other check can hold the key; write it now.
         await this.persist(entry, 'begin (again)', async (r) => {
-          await r.begin(
-            {
-              owner: entry.owner,
-              userId: job.userId,
-              key: job.key,
-              username: job.username,
-              operation: job.operation,
-              target: job.target,
-              intentId: job.intentId,
-              detail: entry.detail,
-              lostAt: job.lostAt,
-              deadlineAt: job.deadlineAt ?? job.lostAt + this.deps.settle.deadlineMs,
-            },
-            true,
-          );
+          await r.begin(this.beginRow(entry), true);
           entry.recorded = true;
         });
       }
