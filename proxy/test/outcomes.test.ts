@@ -1,6 +1,8 @@
 // I-3: an unknown outcome that cannot be settled within the deadline is flagged for an operator (GET
 // /admin/outcomes, audit outcome "unknown"), its key then replays "outcome unknown" and is never sent again; the
-// poll endpoint is per user; a process stopping mid-check flags what it was checking.
+// poll endpoint is per user; a process stopping mid-check flags what it was checking. The interim audit outcome
+// ("unknown", checking Flowroute) carries the status the user got — 504 for Flowroute's own 504 as for a timeout,
+// 502 otherwise — and the settled outcome follows it; the hash chain stays intact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../emulator/index';
 import { requestHash } from '../src/plugins/idempotency';
@@ -178,4 +180,44 @@ describe('unsettled outcomes', () => {
       /proxy stopped while checking/,
     );
   });
+});
+
+async function outcomesOf(key: string) {
+  const audit = store.audit as AuditStore;
+  const intent = (await audit.list({ what: 'purchaseNumber' })).items.find((i) => i.idempotencyKey === key);
+  expect(intent).toBeDefined();
+  return (await audit.get(intent!.id))!.outcomes;
+}
+
+describe('interim audit outcome "unknown, checking"', () => {
+  it.each([
+    { upstream: 504, answered: 504 },
+    { upstream: 503, answered: 502 },
+  ])(
+    'Flowroute answers $upstream to a purchase: the user gets $answered, and so does the interim audit outcome',
+    async ({ upstream, answered }) => {
+      const number = available[upstream === 504 ? 8 : 9]!;
+      const key = `interim-${upstream}`;
+      await fault({
+        method: 'POST',
+        path: `^/v2/numbers/${number}$`,
+        fault: 'status',
+        status: upstream,
+        times: 1,
+      });
+      const first = await buy(number, key);
+      expect(first.statusCode).toBe(answered);
+      expect(first.headers['x-outcome-check']).toBe('pending');
+      await t.app.outcomes.idle();
+
+      const outcomes = await outcomesOf(key);
+      expect(outcomes.map((o) => o.result)).toEqual(['unknown', 'failed']); // interim, then "not applied"
+      expect(outcomes[0]).toMatchObject({
+        status: answered,
+        detail: expect.stringMatching(/checking Flowroute.*the settled outcome follows/),
+      });
+      expect(await purchases(number)).toBe(0);
+      expect((await (store.audit as AuditStore).verify()).ok).toBe(true);
+    },
+  );
 });
