@@ -130,8 +130,16 @@ test.describe('account numbers', () => {
 
   test('an expired session goes to sign-in and comes back to the same page', async ({ adminPage: page }) => {
     const numbers = new NumbersPage(page);
+    const details = new Set<string>();
+    page.on('response', (r) => {
+      if (/\/api\/v2\/numbers\/\d+$/.test(new URL(r.url()).pathname)) details.add(r.url());
+    });
     await numbers.goto('?limit=10&contains=5');
     await expect(numbers.numberLinks.first()).toBeVisible();
+    // The route columns read each row's detail a frame after the rows appear: let those finish first, or one of them
+    // (not the click below) meets the ended session and goes to sign-in while the click waits for its button.
+    const rows = await numbers.numberLinks.count();
+    await expect.poll(() => details.size).toBe(rows);
     await page.context().clearCookies(); // the session ends (expiry, sign-out elsewhere…)
     await numbers.nextButton.click();
     await expect(page).toHaveURL(/\/login\?next=/);
