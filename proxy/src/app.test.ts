@@ -570,6 +570,45 @@ describe('secrets', () => {
       user_id: 'u-viewer',
     });
     expect(JSON.stringify(lines)).not.toContain('SESSION-SECRET');
+    // pino's line format, written by hand in access-log.ts: the same keys in the same order.
+    expect(Object.keys(access[0]!)).toEqual([
+      'level',
+      'time',
+      'pid',
+      'hostname',
+      'req_id',
+      'user_id',
+      'method',
+      'route',
+      'status',
+      'duration_ms',
+      'remote_ip',
+      'upstream_status',
+      'upstream_ms',
+      'msg',
+    ]);
+    expect(access[0]).toMatchObject({ level: 30, pid: process.pid, req_id: expect.any(String) });
+    expect(Math.abs((access[0]!.time as number) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('escapes what a caller put in the path, and logs a 5xx at level error', async () => {
+    const before = t.logs.lines.length;
+    await call({ method: 'GET', url: '/api/v9/%22x%5C%0A"y\\', headers: as('viewer') });
+    stub.setHandler((_req, res) => void res.destroy());
+    await call({ method: 'GET', url: '/api/v2/numbers', headers: as('viewer') });
+    const access = t.logs.lines
+      .slice(before)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request');
+    expect(access).toHaveLength(2);
+    expect(access[0]).toMatchObject({ level: 30, status: 404, route: null });
+    expect(access[0]!.path).toMatch(/^\/api\/v9\/%22x%5C%0A/);
+    expect(access[1]).toMatchObject({
+      level: 50,
+      status: 502,
+      route: 'listNumbers',
+      proxy_flag: expect.any(String),
+    });
   });
 });
 

@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
   databaseUrl: z.string().nullable().default(null),
   /** PostgreSQL schema for the proxy's tables (DATABASE_SCHEMA); null = the connection's default (public). */
   databaseSchema: z.string().nullable().default(null),
+  /** PostgreSQL: how long a query may wait before it fails and its connection is dropped (DATABASE_QUERY_TIMEOUT_MS; 0 = no limit). */
+  databaseQueryTimeoutMs: z.number().int().min(0).default(30_000),
   /** AUDIT_STORE_MESSAGE_TEXT=true keeps message text in the audit log; default only its sha256 + length. */
   auditStoreMessageText: z.boolean().default(false),
   /** PURCHASE_CONFIRMATION=required: a purchase must carry a single-use X-Confirmation token (S-13). */
@@ -420,6 +422,7 @@ function rawFromEnv(env: Env): z.input<typeof ConfigSchema> {
     emulatorPort: intVar(env, 'EMULATOR_PORT', 0, 65535),
     databaseUrl: databaseUrl ?? null,
     databaseSchema: present(env, 'DATABASE_SCHEMA')?.trim() ?? null,
+    databaseQueryTimeoutMs: intVar(env, 'DATABASE_QUERY_TIMEOUT_MS', 0, 3_600_000) ?? 30_000,
     auditStoreMessageText: present(env, 'AUDIT_STORE_MESSAGE_TEXT')?.trim().toLowerCase() === 'true',
     purchaseConfirmation:
       present(env, 'PURCHASE_CONFIRMATION')?.trim().toLowerCase() === 'required' ? 'required' : 'off',

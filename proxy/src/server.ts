@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     const dbOptions = {
       databaseUrl: config.databaseUrl ?? undefined,
       schema: config.databaseSchema ?? undefined,
+      queryTimeoutMs: config.databaseQueryTimeoutMs,
       dataDir: path.join(config.dataDir, 'db'),
     };
     console.log(`Opening the proxy's database: ${describeStore(dbOptions)}`);

@@ -11,6 +11,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
   return {
     databaseUrl: config.databaseUrl ?? undefined,
     schema: config.databaseSchema ?? undefined,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
     dataDir: path.join(config.dataDir, 'db'),
     storeMessageText: config.auditStoreMessageText,
   };

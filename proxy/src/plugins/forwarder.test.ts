@@ -3,9 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
+import { util } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, buildTestApp, CANARY_SECRET } from '../../test/harness';
 import { startStub, type Stub } from '../../test/stub-upstream';
+import { pickHeaders } from './forwarder';
 
 let dir: string;
 let tlsStub: Stub;
@@ -146,5 +149,38 @@ describe('read bodies passed through as received', () => {
       await t.app.close();
       await stub.close();
     }
+  });
+});
+
+describe('pickHeaders', () => {
+  it('gives what undici.util.parseHeaders gives for the allowed headers', () => {
+    const header = fc.constantFrom(
+      'content-type',
+      'Content-Type',
+      'CONTENT-TYPE',
+      'retry-after',
+      'Retry-After',
+      'content-type',
+      'retry-afteR',
+      'x-retry-after',
+      'content-length',
+      'server',
+      'date',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(header, fc.string({ maxLength: 20 })), { maxLength: 8 }), (pairs) => {
+        const raw = pairs.flatMap(([n, v]) => [Buffer.from(n, 'latin1'), Buffer.from(v, 'latin1')]);
+        const all = util.parseHeaders(raw) as Record<string, string | string[] | undefined>;
+        const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+        expect(pickHeaders(raw)).toEqual(
+          Object.fromEntries(
+            (['content-type', 'retry-after'] as const)
+              .filter((n) => all[n] !== undefined)
+              .map((n) => [n, first(all[n])]),
+          ),
+        );
+      }),
+      { seed: 8, numRuns: 3000 },
+    );
   });
 });

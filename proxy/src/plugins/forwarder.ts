@@ -1,7 +1,7 @@
 // Sends one validated request to Flowroute over a verified, kept-alive undici pool and maps what comes back.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Pool, util } from 'undici';
+import { Pool } from 'undici';
 import type { Config, UpstreamConfig } from '../config';
 import type { ProxyErrorInit } from './errors';
 import { isJsonBytes } from './json-check';
@@ -58,6 +58,26 @@ const USER_AGENT = 'flowroute-ops-dashboard-proxy/0.1';
 const ACCEPT = 'application/vnd.api+json, application/json;q=0.9';
 /** Response headers a browser may see from Flowroute; everything else (set-cookie, server, www-authenticate…) is dropped. */
 const RESPONSE_HEADER_ALLOW = ['content-type', 'retry-after'] as const;
+type AllowedHeader = (typeof RESPONSE_HEADER_ALLOW)[number];
+
+/**
+ * The allowed headers' first values, read straight off undici's raw list (name, value, name, value…): the same
+ * answer as `util.parseHeaders(list)[name]` (first value of a repeated header, latin1), without turning every other
+ * header into a string first.
+ */
+export function pickHeaders(list: ReadonlyArray<Buffer | string>): Partial<Record<AllowedHeader, string>> {
+  const found: Partial<Record<AllowedHeader, string>> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const rawName = list[i]!;
+    if (rawName.length !== 12 && rawName.length !== 11) continue; // 'content-type', 'retry-after'
+    const name = (typeof rawName === 'string' ? rawName : rawName.toString('latin1')).toLowerCase();
+    if ((name === 'content-type' || name === 'retry-after') && found[name] === undefined) {
+      const value = list[i + 1]!;
+      found[name] = typeof value === 'string' ? value : value.toString('latin1');
+    }
+  }
+  return found;
+}
 
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -279,7 +299,7 @@ export class FlowrouteForwarder {
             settle(() =>
               this.mapResponse(
                 status,
-                util.parseHeaders(rawHeaders ?? []) as Record<string, string | string[] | undefined>,
+                pickHeaders(rawHeaders ?? []),
                 chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
                 req,
                 elapsed(),
@@ -391,7 +411,7 @@ export class FlowrouteForwarder {
 
   private mapResponse(
     status: number,
-    resHeaders: Record<string, string | string[] | undefined>,
+    resHeaders: Partial<Record<AllowedHeader, string>>,
     raw: Buffer,
     req: UpstreamRequest,
     ms: number,
@@ -417,8 +437,7 @@ export class FlowrouteForwarder {
     }
     const headers: Record<string, string> = {};
     for (const name of RESPONSE_HEADER_ALLOW) {
-      const v = resHeaders[name];
-      const value = Array.isArray(v) ? v[0] : v;
+      const value = resHeaders[name];
       if (value === undefined) continue;
       if (name === 'retry-after' && !/^[0-9]{1,6}$/.test(value)) {
         // Passed on in seconds only (what the SPA reads): an HTTP-date becomes the seconds left until then.

@@ -12,7 +12,11 @@ import { sendProxyError } from './errors';
 
 const ONE_YEAR = 31_536_000;
 
+/** What looseDecode would change: an escape, a backslash, an upper-case or non-ASCII letter, a doubled slash. */
+const NOT_PLAIN = /[%\\A-Z\u0080-\uffff]|\/\//;
+
 function looseDecode(rawPath: string): string {
+  if (!NOT_PLAIN.test(rawPath)) return rawPath; // nothing to decode, fold or collapse (most requests)
   let p = rawPath;
   // Decode repeatedly (double-encoding tricks) and normalise slashes, only to CLASSIFY the URL, never to serve it.
   for (let i = 0; i < 3; i++) {

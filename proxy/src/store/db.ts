@@ -47,23 +47,51 @@ export interface DbOptions {
   loadDataDir?: Blob | undefined;
   /** Pool size for PostgreSQL. */
   poolMax?: number | undefined;
+  /**
+   * PostgreSQL: how long one query may wait for its answer before it fails and its connection is thrown away
+   * (default 30 s; 0 = no limit). Without it a query on a connection that died silently (a dropped NAT entry, a
+   * failed-over server) waits until the kernel gives up on the socket, which can be many minutes.
+   */
+  queryTimeoutMs?: number | undefined;
 }
+
+/** Default for DbOptions.queryTimeoutMs. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 const LIVENESS_NS = 0x0f10; // first half of the two-int advisory lock key: "our" namespace
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.schema, options.poolMax ?? 10);
+  if (options.databaseUrl) {
+    return openPostgres(
+      options.databaseUrl,
+      options.schema,
+      options.poolMax ?? 10,
+      options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    );
+  }
   return openPglite(options.dataDir, options.loadDataDir);
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
-async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Db> {
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  max: number,
+  queryTimeoutMs: number,
+): Promise<Db> {
   if (schema !== undefined && !SCHEMA_RE.test(schema)) throw new Error(`invalid schema name: ${schema}`);
   const pool = new pg.Pool({
     connectionString: url,
     max,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // A connection that dies silently must not hold a query (or /readyz) for minutes: TCP keepalive probes idle
+    // connections, a new connection gives up after 10 s, and a query after queryTimeoutMs; a client whose query
+    // failed that way is thrown away by the pool, so the next query gets a fresh connection.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    connectionTimeoutMillis: 10_000,
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
   });
   // A pool emits 'error' when an idle client dies (e.g. the server restarts); without a listener that crashes Node.
   pool.on('error', () => undefined);
@@ -85,16 +113,20 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     exec: base.exec,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A connection that cannot even roll back (dead, timed out) is thrown away, not handed to the next caller.
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+          broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+        });
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async holdLivenessLock(key: number) {
@@ -103,6 +135,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     },
     async isLockFree(key: number) {
       const client = await pool.connect();
+      let broken: Error | undefined;
       try {
         const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
           LIVENESS_NS,
@@ -113,8 +146,11 @@ async function openPostgres(url: string, schema: string | undefined, max: number
           return true;
         }
         return false;
+      } catch (err) {
+        broken = err instanceof Error ? err : new Error(String(err));
+        throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async close() {
