@@ -112,25 +112,50 @@ export function Pager({
                 ? ' · last page'
                 : ''}
         </Text>
-        <Group gap="xs" wrap="nowrap">
-          <Button
-            size="xs"
-            variant="default"
-            disabled={offset === 0 || loading}
-            onClick={() => onChange({ limit, offset: Math.max(0, offset - limit) })}
-          >
-            Previous
-          </Button>
-          <Button
-            size="xs"
-            variant="default"
-            disabled={nextOffset === null || loading}
-            onClick={() => nextOffset !== null && onChange({ limit, offset: nextOffset })}
-          >
-            Next
-          </Button>
-        </Group>
+        <PageButtons
+          limit={limit}
+          offset={offset}
+          nextOffset={nextOffset}
+          loading={loading}
+          onPage={(o) => onChange({ limit, offset: o })}
+        />
       </Group>
+    </Group>
+  );
+}
+
+/** Previous / Next for a limit/offset list (Next only when Flowroute sent links.next); both off while loading. */
+export function PageButtons({
+  limit,
+  offset,
+  nextOffset,
+  loading,
+  onPage,
+}: {
+  limit: number;
+  offset: number;
+  nextOffset: number | null;
+  loading: boolean;
+  onPage: (offset: number) => void;
+}) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Button
+        size="xs"
+        variant="default"
+        disabled={offset === 0 || loading}
+        onClick={() => onPage(Math.max(0, offset - limit))}
+      >
+        Previous
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        disabled={nextOffset === null || loading}
+        onClick={() => nextOffset !== null && onPage(nextOffset)}
+      >
+        Next
+      </Button>
     </Group>
   );
 }

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '@/components/page-header';
-import { nextOffsetFromLink } from '@/components/pager';
+import { nextOffsetFromLink, PageButtons } from '@/components/pager';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { Can, useHasRole } from '@/lib/auth';
 import { numberQueries } from '@/lib/flowroute/numbers';
@@ -214,7 +214,7 @@ export function NumbersListPage() {
             />
             {list.isFetching && !list.isPending ? <Loader size="xs" aria-label="Loading page" /> : null}
           </Group>
-          <PageButtons
+          <PageRange
             offset={offset}
             limit={limit}
             count={rows.length}
@@ -287,7 +287,7 @@ export function NumbersListPage() {
                 {sort ? 'Sorted within this page. ' : ''}Flowroute does not report a total; Next appears while
                 more numbers exist.
               </Text>
-              <PageButtons
+              <PageRange
                 offset={offset}
                 limit={limit}
                 count={rows.length}
@@ -303,7 +303,8 @@ export function NumbersListPage() {
   );
 }
 
-function PageButtons({
+/** The range shown and Previous / Next, compact for the toolbar (the page size is chosen with the filters). */
+function PageRange({
   offset,
   limit,
   count,
@@ -325,22 +326,7 @@ function PageButtons({
         {count > 0 ? `${offset + 1}–${offset + count}` : loading ? '' : '0'}
         {nextOffset !== null ? ' · more' : ''}
       </Text>
-      <Button
-        size="xs"
-        variant="default"
-        disabled={offset === 0 || loading}
-        onClick={() => onPage(Math.max(0, offset - limit))}
-      >
-        Previous
-      </Button>
-      <Button
-        size="xs"
-        variant="default"
-        disabled={nextOffset === null || loading}
-        onClick={() => nextOffset !== null && onPage(nextOffset)}
-      >
-        Next
-      </Button>
+      <PageButtons limit={limit} offset={offset} nextOffset={nextOffset} loading={loading} onPage={onPage} />
     </Group>
   );
 }
