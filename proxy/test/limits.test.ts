@@ -156,4 +156,40 @@ describe('RateLimiter (unit)', () => {
       ),
     ).toEqual([]);
   });
+
+  it('hitNow counts a read in memory without a promise, and leaves refusals and shared counters to hit()', async () => {
+    let now = Date.UTC(2026, 2, 15, 12, 0, 10);
+    const rules = rulesFor(
+      makeConfig({ limits: { ...TEST_LIMITS, readsPerMinute: 3 } }).limits,
+      'u',
+      'read',
+      'listNumbers',
+    );
+    const limiter = new RateLimiter(new MemoryRateCounters(), () => now);
+    for (let i = 0; i < 3; i++) expect(limiter.hitNow(rules)).toEqual({ ok: true });
+    // The 4th: not answered here and not counted twice — hit() refuses it, and keeps refusing, with the wait.
+    expect(limiter.hitNow(rules)).toBeUndefined();
+    expect(await limiter.hit(rules)).toMatchObject({ ok: false, retryAfterS: 50 });
+    expect(await limiter.hit(rules)).toMatchObject({ ok: false, retryAfterS: 50 });
+    now += 50_000; // the next minute
+    expect(limiter.hitNow(rules)).toEqual({ ok: true });
+    expect(await limiter.hit(rules)).toEqual({ ok: true });
+    expect(await limiter.hit(rules)).toEqual({ ok: true });
+    expect(limiter.hitNow(rules)).toBeUndefined();
+
+    // Counters that live in a database have no synchronous path: nothing is counted by hitNow.
+    const counted: string[] = [];
+    const shared = new RateLimiter(
+      {
+        increment: async (key) => (counted.push(key), 1),
+        decrement: async () => undefined,
+        purgeExpired: async () => undefined,
+      },
+      () => now,
+    );
+    expect(shared.hitNow(rules)).toBeUndefined();
+    expect(counted).toEqual([]);
+    expect(await shared.hit(rules)).toEqual({ ok: true });
+    expect(counted).toHaveLength(1);
+  });
 });

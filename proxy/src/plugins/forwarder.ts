@@ -187,7 +187,7 @@ export class FlowrouteForwarder {
       req.log.warn({ breaker: 'open' }, 'circuit breaker open: request not sent to Flowroute');
       return circuitOpenAnswer(admission.retryAfterMs);
     }
-    const slot = await this.bulkhead.acquire(Math.max(1, left()));
+    const slot = this.bulkhead.tryAcquire() || (await this.bulkhead.acquire(Math.max(1, left())));
     if (!slot) {
       if (admission.probe) this.breaker.record(null, true);
       req.log.warn(

@@ -180,16 +180,17 @@ export default fp(
       readiness.pressure.stop();
     });
     // While draining, answers close their connection so kept-alive clients cannot hold the shutdown open.
-    app.addHook('onSend', async (_request, reply, payload) => {
+    // Callback style, like the other per-request hooks: no promise and microtask per response.
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (readiness.shuttingDown) reply.header('connection', 'close');
-      return payload;
+      done(null, payload);
     });
 
     // One database query at a time, shared by every probe until it settles — also after a probe has given up on it
     // at its timeout: a hanging database must not pile up `SELECT 1`s (each would hold a pool connection) just
     // because load balancers keep asking. Each probe waits at most `databaseTimeoutMs` for the shared query. (A
-    // query stuck on a dead connection ends when the driver's socket errors; until then the replica stays
-    // `database_unreachable`, which is what it is.)
+    // query stuck on a silently dead PostgreSQL connection fails at DATABASE_QUERY_TIMEOUT_MS, 30 s by default, and
+    // its connection is dropped; until then the replica stays `database_unreachable`, which is what it is.)
     let query: Promise<boolean> | null = null;
     const database = (): Promise<DatabaseState> => {
       const db = app.store?.db;

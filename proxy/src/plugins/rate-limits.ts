@@ -23,18 +23,27 @@ export interface RateCounters {
   increment(key: string, expiresAt: number): Promise<number>;
   decrement(key: string): Promise<void>;
   purgeExpired(now: number): Promise<void>;
+  /**
+   * The same count as `increment`, without a promise, when this key lives in memory; undefined when it does not
+   * (then nothing was counted and `increment` must be used).
+   */
+  incrementNow?(key: string, expiresAt: number): number | undefined;
 }
 
 export class MemoryRateCounters implements RateCounters {
   private readonly counts = new Map<string, { count: number; expiresAt: number }>();
 
   async increment(key: string, expiresAt: number): Promise<number> {
+    return this.incrementNow(key, expiresAt);
+  }
+
+  incrementNow(key: string, expiresAt: number): number {
     const entry = this.counts.get(key);
     if (entry) {
       entry.count++;
       return entry.count;
     }
-    if (this.counts.size > 100_000) await this.purgeExpired(Date.now());
+    if (this.counts.size > 100_000) this.purgeNow(Date.now());
     this.counts.set(key, { count: 1, expiresAt });
     return 1;
   }
@@ -45,6 +54,10 @@ export class MemoryRateCounters implements RateCounters {
   }
 
   async purgeExpired(now: number): Promise<void> {
+    this.purgeNow(now);
+  }
+
+  private purgeNow(now: number): void {
     for (const [key, entry] of this.counts) if (entry.expiresAt <= now) this.counts.delete(key);
   }
 }
@@ -92,6 +105,11 @@ export class LocalReadCounters implements RateCounters {
 
   increment(key: string, expiresAt: number): Promise<number> {
     return this.pick(key).increment(key, expiresAt);
+  }
+
+  incrementNow(key: string, expiresAt: number): number | undefined {
+    const counters = this.pick(key);
+    return counters === this.memory ? this.memory.incrementNow?.(key, expiresAt) : undefined;
   }
 
   decrement(key: string): Promise<void> {
@@ -174,6 +192,34 @@ export class RateLimiter {
    * are given back (a refused request does not use up the day's cap) and the longest wait is returned.
    */
   async hit(rules: LimitRule[]): Promise<LimitResult> {
+    return this.hitNow(rules) ?? this.hitAsync(rules);
+  }
+
+  /**
+   * `hit` without a promise when every rule's counter is in memory and none is over its limit (a read's per-user
+   * counter on the embedded database or without one: the hot path); undefined otherwise, with nothing counted,
+   * and then `hit` must be used.
+   */
+  hitNow(rules: LimitRule[]): { ok: true } | undefined {
+    if (rules.length === 0) return { ok: true };
+    const increment = this.counters.incrementNow;
+    if (rules.length !== 1 || !increment) return undefined;
+    const rule = rules[0]!;
+    const t = this.now();
+    const start = Math.floor(t / rule.windowMs) * rule.windowMs;
+    const key = `${rule.key}@${start}`;
+    const count = increment.call(this.counters, key, start + rule.windowMs);
+    if (count === undefined) return undefined;
+    if (count > rule.max) {
+      // Over the limit: give the count back and let `hit` count again and build the refusal (rare).
+      void this.counters.decrement(key).catch(() => undefined);
+      return undefined;
+    }
+    if (++this.hits % 500 === 0) void this.counters.purgeExpired(t).catch(() => undefined);
+    return { ok: true };
+  }
+
+  private async hitAsync(rules: LimitRule[]): Promise<LimitResult> {
     if (rules.length === 0) return { ok: true };
     const t = this.now();
     if (++this.hits % 500 === 0) void this.counters.purgeExpired(t).catch(() => undefined);

@@ -152,6 +152,13 @@ export class Bulkhead {
     return this.waiting.length;
   }
 
+  /** A free slot now (true: call release() once), without a promise; false when all are taken (then `acquire`). */
+  tryAcquire(): boolean {
+    if (this.active >= this.limit) return false;
+    this.active++;
+    return true;
+  }
+
   /** Resolves true with a slot (call release() once), or false when the queue is full or maxWaitMs passed. */
   acquire(maxWaitMs: number): Promise<boolean> {
     if (this.active < this.limit) {

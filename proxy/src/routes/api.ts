@@ -140,8 +140,9 @@ async function handle(
   const pathAndQuery = `${path.value}${query.value}`;
 
   if (op.kind === 'read') {
-    // Our own limit (R-5): refused before anything is sent.
-    const limited = await checkLimits(opts, user.id, op);
+    // Our own limit (R-5): refused before anything is sent. (Not awaited when it is already known: one microtask less.)
+    const check = checkLimits(opts, user.id, op);
+    const limited = check instanceof Promise ? await check : check;
     if (limited) {
       reply.header('retry-after', limited.retryAfter);
       return sendProxyError(reply, limited.error);
@@ -375,11 +376,20 @@ interface Limited {
   error: ReturnType<typeof rateLimitedError>;
 }
 
-async function checkLimits(opts: ApiRoutesOptions, userId: string, op: Operation): Promise<Limited | null> {
+/** null = within every limit. A plain value when the counters are in memory (a read's hot path), else a promise. */
+function checkLimits(
+  opts: ApiRoutesOptions,
+  userId: string,
+  op: Operation,
+): Limited | null | Promise<Limited | null> {
   if (!opts.limiter) return null;
-  const result = await opts.limiter.hit(rulesFor(opts.config.limits, userId, op.kind, op.operationId));
-  if (result.ok) return null;
-  return { retryAfter: String(result.retryAfterS), error: rateLimitedError(result) };
+  const rules = rulesFor(opts.config.limits, userId, op.kind, op.operationId);
+  if (opts.limiter.hitNow(rules)) return null;
+  return opts.limiter
+    .hit(rules)
+    .then((result) =>
+      result.ok ? null : { retryAfter: String(result.retryAfterS), error: rateLimitedError(result) },
+    );
 }
 
 function limitedAnswer(limited: Limited): ProxyAnswer {
