@@ -9,6 +9,7 @@ import pino from 'pino';
 import { startEmulator, type EmulatorHandle } from '../emulator/index';
 import { buildApp, type BuildDeps } from './app';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config';
+import { BatchedLines } from './log-stream';
 import { createStaffAccess } from './plugins/auth';
 import { describeStore, openStore, type Store } from './store';
 
@@ -91,13 +92,14 @@ export async function startServer(
 }
 
 /**
- * stdout through a 4 KiB buffer written off the event loop (sonic-boom, asynchronous), flushed every `flushMs`, and
- * synchronously on exit (pino registers that; close-with-grace exits after the drain, also after a fatal error).
- * A synchronous write per line was ~9 % of the proxy's busy CPU under load (docs/performance.md). Trade-off: a hard
- * crash that skips the exit handlers (SIGKILL, the OOM killer, a native abort) loses the lines of the last second.
+ * stdout through batches of ~8 KiB written off the event loop (sonic-boom, asynchronous), flushed every `flushMs`,
+ * and synchronously on exit (close-with-grace exits after the drain, also after a fatal error). A synchronous write
+ * per line was ~9 % of the proxy's busy CPU under load, and sonic-boom's own buffering ~4 µs a line (log-stream.ts,
+ * docs/performance.md). Trade-off: a hard crash that skips the exit handlers (SIGKILL, the OOM killer, a native
+ * abort) loses the lines of the last second.
  */
-export function bufferedStdout(flushMs: number) {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: flushMs });
+export function bufferedStdout(flushMs: number): BatchedLines {
+  return new BatchedLines(pino.destination({ dest: 1, sync: false, minLength: 0 }), flushMs);
 }
 
 async function main(): Promise<void> {
