@@ -5,7 +5,7 @@
 // bench/results/ab-proxy-<timestamp>.json.
 //
 //   node bench/lib/ab-proxy.mjs --variant=before:HEAD~1 --variant=after:worktree [--rounds=5] [--seconds=4]
-//     [--reads=one,list] [--connections=16] [--bare] [--port-base=9920]
+//     [--reads=one,list] [--connections=16] [--bare] [--pin] [--port-base=9920]
 //   a variant may carry environment:  --variant=prod:worktree:NODE_ENV=production
 //   a CPU profile of one variant:     --cpu-prof=after  (writes .cpuprofile files to bench/results/cpu-<variant>/)
 import { execFileSync } from 'node:child_process';
@@ -29,6 +29,12 @@ const readsWanted = one('reads', 'one,list').split(',');
 const portBase = Number(one('port-base', '9920'));
 const profiled = one('cpu-prof', null);
 const withBare = args.includes('--bare');
+// --pin: every server under test on CPU 0, the emulator and this process (the load generator) on CPU 1, so the
+// servers never share a core with the load they answer; CPU per request moves less from round to round.
+const pinned = args.includes('--pin');
+const pin = (pid, cpu) => {
+  if (pinned) execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+};
 const variants = option('variant').map((spec, i) => {
   const [name, ref, ...envPairs] = spec.split(':');
   if (!name || !ref) throw new Error(`--variant=name:ref[:ENV=VALUE…], got "${spec}"`);
@@ -95,6 +101,8 @@ async function main() {
     dir,
     proxyDir: variants[0].proxyDir,
   });
+  pin(process.pid, 1);
+  pin(emulator.handle.pid, 1);
   const list = await fetch(`${emulator.url}/v2/numbers?limit=1`, {
     headers: { authorization: basicAuth() },
   }).then((r) => r.json());
@@ -116,6 +124,7 @@ async function main() {
       extraEnv: v.env,
       nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
     });
+    pin(proxy.handle.pid, 0);
     const cookie = await signIn(proxy.url);
     targets.push({
       name: v.name,
@@ -126,11 +135,12 @@ async function main() {
   }
   if (withBare) {
     const bare = await startBareProxy({ port: portBase + 9, upstreamUrl: emulator.url, dir });
+    pin(bare.handle.pid, 0);
     targets.push({ name: 'bare', handle: bare.handle, prefix: bare.url, headers: {} });
   }
   const loadStart = load();
   log(
-    `ab-proxy: ${variants.map((v) => `${v.name}=${v.ref}${Object.keys(v.env).length ? ` ${JSON.stringify(v.env)}` : ''}`).join(', ')}; ${rounds} rounds × ${seconds} s; load average ${loadStart}`,
+    `ab-proxy: ${variants.map((v) => `${v.name}=${v.ref}${Object.keys(v.env).length ? ` ${JSON.stringify(v.env)}` : ''}`).join(', ')}; ${rounds} rounds × ${seconds} s${pinned ? '; pinned: servers on CPU 0, emulator and load on CPU 1' : ''}; load average ${loadStart}`,
   );
 
   // Every variant warmed up first (JIT, pools, the session cache), so round 0 is not a cold start for some of them.

@@ -3,10 +3,32 @@
 // its whole pending buffer on every line written: at a 4 KiB buffer that cost ~4-5 µs per line, against ~0.6 µs for
 // a plain join and one write per batch (docs/performance.md, change 31).
 
-/** What a batch is handed to: sonic-boom's `write` / `flushSync` (pino.destination with sync: false). */
+import { writeSync } from 'node:fs';
+
+/** What a batch is handed to: sonic-boom's `fd` / `write` / `flushSync` (pino.destination with sync: false). */
 export interface LineSink {
+  readonly fd: number;
   write(data: string): boolean;
   flushSync(): void;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `text` to `fd` before returning (shutdown, exit): a non-blocking stdout pipe that is full answers
+ * EAGAIN, so it waits 10 ms and tries again, for up to 10 s.
+ */
+export function writeAllSync(fd: number, text: string): void {
+  let bytes = Buffer.from(text, 'utf8');
+  for (let tries = 0; bytes.length > 0;) {
+    try {
+      bytes = bytes.subarray(writeSync(fd, bytes));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'EAGAIN' && code !== 'EBUSY') || ++tries > 1000) throw err;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
 }
 
 export class BatchedLines {
@@ -39,10 +61,16 @@ export class BatchedLines {
     this.sink.write(batch);
   }
 
-  /** Everything, synchronously (shutdown). */
+  /**
+   * Everything, synchronously (shutdown, exit): what sonic-boom holds first, then what is pending here, written
+   * directly — handing it to sonic-boom would start an asynchronous write that the exiting process never finishes.
+   */
   flushSync(): void {
-    this.flush();
     this.sink.flushSync();
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = '';
+    writeAllSync(this.sink.fd, batch);
   }
 
   /** Stops the timer; what is pending stays for flushSync / exit. */

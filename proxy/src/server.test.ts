@@ -135,7 +135,7 @@ describe('server.ts as a process', () => {
         await res.body.dump();
       }
       await new Promise((r) => setTimeout(r, 200));
-      // 10 lines (~2.5 KB) are still in the 4 KiB buffer — unless start-up took so long (a very busy machine) that
+      // 10 lines (~2.5 KB) are still in the ~8 KiB batch — unless start-up took so long (a very busy machine) that
       // the 60-s periodic flush, counted from the process start, has come round.
       if (Date.now() - spawnedAt < 55_000) expect(requestLines()).toBe(0);
       child.kill('SIGTERM');

@@ -99,7 +99,11 @@ export async function startServer(
  * abort) loses the lines of the last second.
  */
 export function bufferedStdout(flushMs: number): BatchedLines {
-  return new BatchedLines(pino.destination({ dest: 1, sync: false, minLength: 0 }), flushMs);
+  const boom = pino.destination({ dest: 1, sync: false, minLength: 0 });
+  return new BatchedLines(
+    { fd: 1, write: (data) => boom.write(data), flushSync: () => boom.flushSync() },
+    flushMs,
+  );
 }
 
 async function main(): Promise<void> {

@@ -47,7 +47,9 @@ export default fp(
         userIdOf(request),
       )},"method":${str(request.method)},"route":${str(
         request.routeOptions.config.operationId ?? template ?? null,
-      )},"status":${reply.statusCode},"duration_ms":${num(Math.round(reply.elapsedTime))},"remote_ip":${str(request.ip)}`;
+      )},"status":${reply.statusCode},"duration_ms":${num(Math.round(reply.elapsedTime))}`;
+      // pino left out a key whose value was undefined (the socket already gone): so does this.
+      if (request.ip !== undefined) line += `,"remote_ip":${str(request.ip)}`;
       if (template === undefined)
         line += `,"path":${str((request.raw.url ?? '').split('?')[0]?.slice(0, 200))}`;
       if (request.upstreamStatus !== undefined) line += `,"upstream_status":${num(request.upstreamStatus)}`;

@@ -28,6 +28,8 @@ export interface RateCounters {
    * (then nothing was counted and `increment` must be used).
    */
   incrementNow?(key: string, expiresAt: number): number | undefined;
+  /** Takes back one `incrementNow` count, without a promise. */
+  decrementNow?(key: string): void;
 }
 
 export class MemoryRateCounters implements RateCounters {
@@ -49,6 +51,10 @@ export class MemoryRateCounters implements RateCounters {
   }
 
   async decrement(key: string): Promise<void> {
+    this.decrementNow(key);
+  }
+
+  decrementNow(key: string): void {
     const entry = this.counts.get(key);
     if (entry) entry.count = Math.max(0, entry.count - 1);
   }
@@ -110,6 +116,10 @@ export class LocalReadCounters implements RateCounters {
   incrementNow(key: string, expiresAt: number): number | undefined {
     const counters = this.pick(key);
     return counters === this.memory ? this.memory.incrementNow?.(key, expiresAt) : undefined;
+  }
+
+  decrementNow(key: string): void {
+    this.memory.decrementNow?.(key);
   }
 
   decrement(key: string): Promise<void> {
@@ -192,18 +202,18 @@ export class RateLimiter {
    * are given back (a refused request does not use up the day's cap) and the longest wait is returned.
    */
   async hit(rules: LimitRule[]): Promise<LimitResult> {
-    return this.hitNow(rules) ?? this.hitAsync(rules);
+    return this.hitNow(rules) ?? this.hitCounted(rules);
   }
 
   /**
    * `hit` without a promise when every rule's counter is in memory and none is over its limit (a read's per-user
    * counter on the embedded database or without one: the hot path); undefined otherwise, with nothing counted,
-   * and then `hit` must be used.
+   * and then `hitCounted` must be used.
    */
   hitNow(rules: LimitRule[]): { ok: true } | undefined {
     if (rules.length === 0) return { ok: true };
-    const increment = this.counters.incrementNow;
-    if (rules.length !== 1 || !increment) return undefined;
+    const { incrementNow: increment, decrementNow: decrement } = this.counters;
+    if (rules.length !== 1 || !increment || !decrement) return undefined;
     const rule = rules[0]!;
     const t = this.now();
     const start = Math.floor(t / rule.windowMs) * rule.windowMs;
@@ -211,15 +221,16 @@ export class RateLimiter {
     const count = increment.call(this.counters, key, start + rule.windowMs);
     if (count === undefined) return undefined;
     if (count > rule.max) {
-      // Over the limit: give the count back and let `hit` count again and build the refusal (rare).
-      void this.counters.decrement(key).catch(() => undefined);
+      // Over the limit: give the count back and let `hitCounted` count again and build the refusal (rare).
+      decrement.call(this.counters, key);
       return undefined;
     }
     if (++this.hits % 500 === 0) void this.counters.purgeExpired(t).catch(() => undefined);
     return { ok: true };
   }
 
-  private async hitAsync(rules: LimitRule[]): Promise<LimitResult> {
+  /** `hit` through the counters' promises (after `hitNow` said undefined, or for shared counters). */
+  async hitCounted(rules: LimitRule[]): Promise<LimitResult> {
     if (rules.length === 0) return { ok: true };
     const t = this.now();
     if (++this.hits % 500 === 0) void this.counters.purgeExpired(t).catch(() => undefined);

@@ -386,7 +386,7 @@ function checkLimits(
   const rules = rulesFor(opts.config.limits, userId, op.kind, op.operationId);
   if (opts.limiter.hitNow(rules)) return null;
   return opts.limiter
-    .hit(rules)
+    .hitCounted(rules)
     .then((result) =>
       result.ok ? null : { retryAfter: String(result.retryAfterS), error: rateLimitedError(result) },
     );

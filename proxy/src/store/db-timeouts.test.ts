@@ -74,6 +74,24 @@ describe.runIf(Boolean(TEST_DATABASE_URL))('PostgreSQL: a silently dead connecti
     expect(relay.state.connections).toBeGreaterThan(before);
   });
 
+  it('has the server cancel a statement that runs too long (it does not go on holding locks), except a migration’s', async () => {
+    const started = Date.now();
+    await expect(db.query('SELECT pg_sleep(2)')).rejects.toThrow(
+      /canceling statement due to statement timeout/,
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(await db.query('SELECT 3 AS ok')).toEqual([{ ok: 3 }]);
+    // migrate() runs with { unlimited: true }: a connection of its own, without either timeout.
+    const slow = await db.transaction(
+      async (tx) => {
+        await tx.query('SELECT pg_sleep(0.6)');
+        return (await tx.query<{ ok: number }>('SELECT 4 AS ok'))[0]?.ok;
+      },
+      { unlimited: true },
+    );
+    expect(slow).toBe(4);
+  });
+
   it('throws a transaction’s connection away when it cannot even roll back', async () => {
     const before = relay.state.connections;
     await expect(

@@ -15,8 +15,11 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs fn in one transaction on one connection; rolls back if fn throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction on one connection; rolls back if fn throws. `unlimited` (migrations): PostgreSQL runs
+   * it on a connection of its own without the query and statement timeouts, since a migration may take long.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { unlimited?: boolean }): Promise<T>;
   /**
    * Holds a session-level advisory lock for the life of this Db (PostgreSQL only), so other processes can tell
    * whether the holder is still alive: PostgreSQL releases the lock when the holder's connection dies.
@@ -81,23 +84,33 @@ async function openPostgres(
   queryTimeoutMs: number,
 ): Promise<Db> {
   if (schema !== undefined && !SCHEMA_RE.test(schema)) throw new Error(`invalid schema name: ${schema}`);
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: url,
-    max,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    // A connection that dies silently must not hold a query (or /readyz) for minutes: TCP keepalive probes idle
-    // connections, a new connection gives up after 10 s, and a query after queryTimeoutMs; a client whose query
-    // failed that way is thrown away by the pool, so the next query gets a fresh connection.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     connectionTimeoutMillis: 10_000,
-    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
+  };
+  const pool = new pg.Pool({
+    ...connection,
+    max,
+    // A connection that dies silently must not hold a query (or /readyz) for minutes: TCP keepalive probes idle
+    // connections; getting a connection (a new one, or a free one from the pool) gives up after 10 s; a query
+    // after queryTimeoutMs, when the pool throws its connection away. The server cancels a statement a little
+    // earlier (statement_timeout), so a slow statement does not go on running, holding its locks, after the
+    // client has given up on it.
+    ...(queryTimeoutMs > 0
+      ? {
+          query_timeout: queryTimeoutMs,
+          statement_timeout: queryTimeoutMs - Math.min(1_000, Math.floor(queryTimeoutMs / 10)),
+        }
+      : {}),
   });
   // A pool emits 'error' when an idle client dies (e.g. the server restarts); without a listener that crashes Node.
   pool.on('error', () => undefined);
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   let lockClient: pg.PoolClient | null = null;
-  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+  const wrap = (c: pg.Pool | pg.PoolClient | pg.Client): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const r = await c.query(sql, params as unknown[] | undefined);
       return r.rows as T[];
@@ -111,7 +124,23 @@ async function openPostgres(
     kind: 'postgres',
     query: base.query,
     exec: base.exec,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { unlimited?: boolean }): Promise<T> {
+      if (options?.unlimited) {
+        const own = new pg.Client(connection);
+        own.on('error', () => undefined);
+        await own.connect();
+        try {
+          await own.query('BEGIN');
+          const result = await fn(wrap(own));
+          await own.query('COMMIT');
+          return result;
+        } catch (err) {
+          await own.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          await own.end().catch(() => undefined);
+        }
+      }
       const client = await pool.connect();
       // A connection that cannot even roll back (dead, timed out) is thrown away, not handed to the next caller.
       let broken: Error | undefined;

@@ -164,27 +164,33 @@ CREATE INDEX outcome_checks_checking_idx ON outcome_checks (lost_at) WHERE state
 
 const MIGRATION_LOCK = 0x0f1001; // advisory lock id: one migrator at a time across replicas
 
-/** Applies pending migrations in order, in one transaction; safe to run from several processes at once. */
+/**
+ * Applies pending migrations in order, in one transaction; safe to run from several processes at once. Not bound by
+ * DATABASE_QUERY_TIMEOUT_MS: a migration may take long, and a replica starting meanwhile waits for its lock.
+ */
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
-  return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  return db.transaction(
+    async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const done = new Set(
-      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) =>
-        Number(r.version),
-      ),
-    );
-    const applied: number[] = [];
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(m.version)) continue;
-      await tx.exec(m.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-      applied.push(m.version);
-    }
-    return applied;
-  });
+      const done = new Set(
+        (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) =>
+          Number(r.version),
+        ),
+      );
+      const applied: number[] = [];
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (done.has(m.version)) continue;
+        await tx.exec(m.sql);
+        await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        applied.push(m.version);
+      }
+      return applied;
+    },
+    { unlimited: true },
+  );
 }
