@@ -2,36 +2,10 @@
 // exactly what the full decode-and-fold gives.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify } from './static';
+import { areaOf, classify, foldPath } from './static';
 
-/** The full rule, without the shortcut: decode up to three times, fold slashes and case. */
-function reference(rawUrl: string): string {
-  let p = rawUrl.split(/[?#]/)[0] ?? '/';
-  for (let i = 0; i < 3; i++) {
-    try {
-      const next = decodeURIComponent(p);
-      if (next === p) break;
-      p = next;
-    } catch {
-      break;
-    }
-  }
-  p = p
-    .replace(/\\/g, '/')
-    .replace(/\/{2,}/g, '/')
-    .toLowerCase();
-  if (p.replace(/\/+$/, '') === '/admin/staff' || p.replace(/\/+$/, '') === '/admin/audit') return 'page';
-  for (const area of ['api', 'auth', 'admin']) {
-    if (
-      p === `/${area}` ||
-      p.startsWith(`/${area}/`) ||
-      p.startsWith(`/${area};`) ||
-      p.startsWith(`/${area}.`)
-    )
-      return area;
-  }
-  return 'page';
-}
+/** The full rule, without the shortcut: every path folded. */
+const reference = (rawUrl: string) => areaOf(foldPath(rawUrl.split(/[?#]/)[0] ?? '/'));
 
 describe('classify', () => {
   it('puts each URL where the full decode-and-fold puts it', () => {

@@ -12,13 +12,15 @@ import { sendProxyError } from './errors';
 
 const ONE_YEAR = 31_536_000;
 
-/** What looseDecode would change: an escape, a backslash, an upper-case or non-ASCII letter, a doubled slash. */
+/** What foldPath would change: an escape, a backslash, an upper-case or non-ASCII letter, a doubled slash. */
 const NOT_PLAIN = /[%\\A-Z\u0080-\uffff]|\/\//;
 
-function looseDecode(rawPath: string): string {
-  if (!NOT_PLAIN.test(rawPath)) return rawPath; // nothing to decode, fold or collapse (most requests)
+/**
+ * Decodes repeatedly (double-encoding tricks) and normalises slashes and case, only to CLASSIFY the URL, never to
+ * serve it. Exported for the test that holds classify()'s shortcut to it.
+ */
+export function foldPath(rawPath: string): string {
   let p = rawPath;
-  // Decode repeatedly (double-encoding tricks) and normalise slashes, only to CLASSIFY the URL, never to serve it.
   for (let i = 0; i < 3; i++) {
     try {
       const next = decodeURIComponent(p);
@@ -34,13 +36,13 @@ function looseDecode(rawPath: string): string {
     .toLowerCase();
 }
 
-type Area = 'api' | 'auth' | 'admin' | 'page';
+export type Area = 'api' | 'auth' | 'admin' | 'page';
 
 /** The SPA's admin screens; the admin JSON API lives under /admin/users and /admin/audit/…. */
 const SPA_ADMIN_PAGES = new Set(['/admin/staff', '/admin/audit']);
 
-export function classify(rawUrl: string): Area {
-  const p = looseDecode(rawUrl.split(/[?#]/)[0] ?? '/');
+/** The area of a folded path (foldPath's answer). */
+export function areaOf(p: string): Area {
   if (SPA_ADMIN_PAGES.has(p.replace(/\/+$/, ''))) return 'page';
   for (const area of ['api', 'auth', 'admin'] as const) {
     if (
@@ -52,6 +54,12 @@ export function classify(rawUrl: string): Area {
       return area;
   }
   return 'page';
+}
+
+export function classify(rawUrl: string): Area {
+  const path = rawUrl.split(/[?#]/)[0] ?? '/';
+  // A plain path (most requests) is already what foldPath would make of it.
+  return areaOf(NOT_PLAIN.test(path) ? foldPath(path) : path);
 }
 
 function apiNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {

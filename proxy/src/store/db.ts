@@ -120,6 +120,24 @@ async function openPostgres(
     },
   });
   const base = wrap(pool);
+  /** BEGIN, fn, COMMIT; on a throw, ROLLBACK and rethrow (`rollbackFailed` hears if even that failed). */
+  const runTransaction = async <T>(
+    c: pg.PoolClient | pg.Client,
+    fn: (tx: Queryable) => Promise<T>,
+    rollbackFailed?: (err: Error) => void,
+  ): Promise<T> => {
+    try {
+      await c.query('BEGIN');
+      const result = await fn(wrap(c));
+      await c.query('COMMIT');
+      return result;
+    } catch (err) {
+      await c.query('ROLLBACK').catch((rollbackErr: unknown) => {
+        rollbackFailed?.(rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr)));
+      });
+      throw err;
+    }
+  };
   return {
     kind: 'postgres',
     query: base.query,
@@ -130,13 +148,7 @@ async function openPostgres(
         own.on('error', () => undefined);
         await own.connect();
         try {
-          await own.query('BEGIN');
-          const result = await fn(wrap(own));
-          await own.query('COMMIT');
-          return result;
-        } catch (err) {
-          await own.query('ROLLBACK').catch(() => undefined);
-          throw err;
+          return await runTransaction(own, fn);
         } finally {
           await own.end().catch(() => undefined);
         }
@@ -145,15 +157,7 @@ async function openPostgres(
       // A connection that cannot even roll back (dead, timed out) is thrown away, not handed to the next caller.
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
-          broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
-        });
-        throw err;
+        return await runTransaction(client, fn, (err) => (broken = err));
       } finally {
         client.release(broken);
       }
