@@ -42,7 +42,7 @@ export class BatchedLines {
   ) {
     this.timer = setInterval(() => this.flush(), flushMs);
     this.timer.unref();
-    // pino flushes sonic-boom itself on exit; what is still here must get there first.
+    // At exit, what is still here is written synchronously (after what sonic-boom holds); see flushSync.
     process.once('exit', this.onExit);
   }
 

@@ -23,9 +23,9 @@ export default fp(
   async function accessLog(app: FastifyInstance) {
     // The access line is built here from a fixed set of fields (never headers, cookies, bodies or the secret), so it
     // skips the redaction every other line goes through (R-7's backstop; the wildcard paths cost ~6-10 µs a line,
-    // change 27) and is written as text in pino's own line format (level, time, pid, hostname, the fields, msg), which
-    // costs about half of pino's generic serialiser (change 28 in docs/performance.md). It goes to the same stream as
-    // every other line, so lines never interleave, and obeys the same LOG_LEVEL.
+    // change 27) and is written as text in pino's own line format (level, time, pid, hostname, the fields, msg),
+    // without pino's generic serialiser (change 28 in docs/performance.md). It goes to the same stream as every other
+    // line, so lines never interleave, and obeys the same LOG_LEVEL.
     const appStream = (app.log as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
     const levels = pino({ level: app.log.level }, appStream);
     const stream = (levels as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]!;
