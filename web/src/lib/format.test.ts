@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   filterDigits,
   formatDateTime,
@@ -11,6 +11,7 @@ import {
   formatUsd,
   formatUtc,
   nanodollarsToDollars,
+  viewerTimeZone,
 } from './format';
 
 describe('phone re-exports', () => {
@@ -130,5 +131,34 @@ describe('countOf', () => {
     expect(countOf(1250, 'message')).toBe('1,250 messages');
     expect(countOf(1, 'entry', 'entries')).toBe('1 entry');
     expect(countOf(3, 'entry', 'entries')).toBe('3 entries');
+  });
+});
+
+describe('viewerTimeZone', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('reads the zone at most once a minute, and follows a change after that', () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 10, 28, 12) });
+    let systemZone = 'America/Los_Angeles';
+    const real = Intl.DateTimeFormat;
+    const reads = vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(((...args: []) => {
+      const format = new real(...args);
+      const resolved = format.resolvedOptions();
+      format.resolvedOptions = () => ({ ...resolved, timeZone: systemZone });
+      return format;
+    }) as unknown as typeof Intl.DateTimeFormat);
+    vi.advanceTimersByTime(10 * 60_000); // whatever an earlier test read is a minute old
+    expect(viewerTimeZone()).toBe('America/Los_Angeles');
+    for (let i = 0; i < 100; i++) viewerTimeZone();
+    expect(reads).toHaveBeenCalledTimes(1);
+    systemZone = 'Europe/Berlin'; // the laptop travels
+    vi.advanceTimersByTime(59_000);
+    expect(viewerTimeZone()).toBe('America/Los_Angeles');
+    vi.advanceTimersByTime(1_000);
+    expect(viewerTimeZone()).toBe('Europe/Berlin');
+    expect(reads).toHaveBeenCalledTimes(2);
   });
 });

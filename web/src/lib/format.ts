@@ -67,10 +67,21 @@ function toDate(value: string | number | Date): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** The viewer's time zone (IANA name), e.g. "America/Los_Angeles". */
+let zone = 'UTC';
+let zoneReadAt = Number.NEGATIVE_INFINITY;
+
+/**
+ * The viewer's time zone (IANA name), e.g. "America/Los_Angeles". Read again at most once a minute: the browser
+ * follows the system's zone when it changes (a laptop that travels), and reading it builds a whole DateTimeFormat,
+ * too slow for every time shown in a long list.
+ */
 export function viewerTimeZone(): string {
-  // Not cached: the browser follows the system's zone when it changes (a laptop that travels).
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const now = Date.now();
+  if (now - zoneReadAt >= 60_000) {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    zoneReadAt = now;
+  }
+  return zone;
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();

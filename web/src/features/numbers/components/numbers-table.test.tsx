@@ -2,57 +2,24 @@
 // rows sooner), but a detail already in the cache shows at once (no flash of placeholders when coming back).
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { numberQueries, type NumberDetail, type NumberResource } from '@/lib/flowroute/numbers';
+import { numberQueries } from '@/lib/flowroute/numbers';
 import { json, newTestQueryClient, renderUi, stubFetch } from '@/test-utils';
+import { fakeLayout, numberDetail, numberResource, restoreLayout } from '../test-fixtures';
 import { NumbersTable } from './numbers-table';
 
 const ID = '12065550100';
-const row = {
-  id: ID,
-  type: 'number',
-  links: { self: '' },
-  attributes: {
-    alias: null,
-    rate_center: 'seattle',
-    state: 'wa',
-    number_type: 'longcode',
-    cnam_lookups_enabled: true,
-  },
-} as unknown as NumberResource;
-const detail = {
-  data: {
-    ...row,
-    relationships: {
-      primary_route: { data: { id: '42', type: 'route' } },
-      failover_route: { data: null },
-    },
-  },
-  included: [
-    {
-      id: '42',
-      type: 'route',
-      links: { self: '' },
-      attributes: { alias: 'Office SBC', route_type: 'host', value: 'sbc:5060' },
-    },
-  ],
-  links: { self: '' },
-} as unknown as NumberDetail;
-
-// jsdom has no layout: give the scroll box a size so the virtualized table renders its rows.
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
-const clientWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth');
+const row = numberResource(ID);
+const detail = numberDetail(ID);
 
 let stub: ReturnType<typeof stubFetch>;
 beforeEach(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+  fakeLayout();
   stub = stubFetch(() => json(detail));
 });
 afterEach(() => {
   stub.restore();
   vi.restoreAllMocks();
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
-  if (clientWidth) Object.defineProperty(HTMLElement.prototype, 'clientWidth', clientWidth);
+  restoreLayout();
 });
 
 function table() {

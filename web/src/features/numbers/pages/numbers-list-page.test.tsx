@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppProviders } from '@/app/providers';
+import { fakeLayout, numberDetail, numberResource, restoreLayout } from '../test-fixtures';
 import { NumbersListPage } from './numbers-list-page';
 
 // The bulk bar belongs to another engineer and talks to other endpoints; here we only check what it is given.
@@ -17,45 +18,6 @@ vi.mock('../components/bulk/bulk-route-bar', () => ({
 
 const NUMBERS = Array.from({ length: 30 }, (_, i) => String(12065550100 + i));
 
-function numberResource(id: string, i: number) {
-  return {
-    id,
-    type: 'number',
-    links: { self: `https://api.flowroute.com/v2/numbers/${id}` },
-    attributes: {
-      value: id,
-      alias: i % 3 === 0 ? `Line ${i}` : null,
-      state: 'wa',
-      rate_center: 'seattle',
-      number_type: 'longcode',
-      cnam_lookups_enabled: i % 2 === 0,
-    },
-  };
-}
-
-function detail(id: string) {
-  return {
-    data: {
-      ...numberResource(id, 0),
-      relationships: {
-        primary_route: { data: { id: '42', type: 'route' } },
-        failover_route: { data: null },
-        cnam_preset: { data: null },
-        e911_address: { data: null },
-      },
-    },
-    included: [
-      {
-        id: '42',
-        type: 'route',
-        links: { self: '' },
-        attributes: { alias: 'Office SBC', route_type: 'host', value: 'sbc.example.com:5060' },
-      },
-    ],
-    links: { self: '' },
-  };
-}
-
 const requests: URL[] = [];
 
 function respond(body: unknown, status = 200) {
@@ -65,13 +27,8 @@ function respond(body: unknown, status = 200) {
   });
 }
 
-// jsdom has no layout: give scroll containers a size so the virtualized table renders rows.
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
-const clientWidth = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth');
-
 beforeEach(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
+  fakeLayout();
   requests.length = 0;
   bulkProps.mockReset();
   vi.stubGlobal(
@@ -84,7 +41,7 @@ beforeEach(() => {
         return respond({ user: { id: '1', username: 'olivia', role: 'operator' } });
       }
       const detailMatch = /^\/api\/v2\/numbers\/(\d{11})$/.exec(url.pathname);
-      if (detailMatch) return respond(detail(detailMatch[1]!));
+      if (detailMatch) return respond(numberDetail(detailMatch[1]!));
       if (url.pathname === '/api/v2/numbers') {
         const p = url.searchParams;
         const limit = Number(p.get('limit') ?? 10);
@@ -109,8 +66,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.unstubAllGlobals();
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
-  if (clientWidth) Object.defineProperty(HTMLElement.prototype, 'clientWidth', clientWidth);
+  restoreLayout();
 });
 
 function renderList(path = '/numbers') {
