@@ -3,7 +3,7 @@
 // files taken back to a given commit, each build is served by its own proxy, and cold /numbers loads (4× CPU
 // throttle) alternate between them round by round.
 //
-//   node bench/ab-web.mjs [--rounds=5] [--set=first-route|deferred|render-once]
+//   node bench/ab-web.mjs [--rounds=5] [--set=first-route|deferred|render-once|early-auth] [--rtt=ms]
 //
 // Ports AB_PORT_BASE (default 9940) … +1+variants; builds in AB_BUILD_DIR (default build/bench/ab), so two runs can
 // go side by side.
@@ -66,6 +66,15 @@ const SETS = {
     // Also time list → a number's detail (hover, click) in each load.
     navigate: true,
   },
+  // Fifth session: the sign-in check preloaded by index.html, the router started once it is in (run with and without
+  // --rtt=100: on loopback the requests it moves off the critical path take a few ms each).
+  'early-auth': {
+    variants: [
+      { name: 'before', at: 'bfed626' },
+      { name: '+ sign-in check preloaded, router after it', at: 'HEAD' },
+    ],
+    files: ['vite.config.ts', 'web/src/main.tsx'],
+  },
   // Third session: less main-thread work before the rows (section 2 goal: rows <= 1.5 s at 4x throttle).
   'render-once': {
     variants: [
@@ -90,6 +99,8 @@ if (!SET) throw new Error(`unknown --set (use ${Object.keys(SETS).join(', ')})`)
 const { variants: VARIANTS, files: FILES, navigate = false } = SET;
 const PORT_BASE = Number(process.env.AB_PORT_BASE ?? 9940);
 const rounds = Number(option('rounds', 5));
+/** Added to every request's time (Chromium's network emulation), e.g. --rtt=100 for a proxy far away. */
+const rttMs = Number(option('rtt', 0));
 const log = (s) => process.stderr.write(`${s}\n`);
 
 function treeAt(commit, dir) {
@@ -151,7 +162,7 @@ async function main() {
       for (let k = 0; k < VARIANTS.length; k++) {
         const i = (k + r) % VARIANTS.length;
         const v = VARIANTS[i];
-        const m = await coldLoad(browser, proxies[i].url, '/numbers', { throttle: 4, navigate });
+        const m = await coldLoad(browser, proxies[i].url, '/numbers', { throttle: 4, navigate, rttMs });
         results[i].push(m);
         log(
           `  round ${r + 1} ${v.name}: FCP ${m.fcpMs} ms, rows ${m.tableMs} ms, JS ${m.jsGzipKb} KB gzip, ${m.jsTransferredKb} KB over the wire${navigate ? `, detail ${m.detailNavMs} ms after the click` : ''}`,
@@ -161,7 +172,7 @@ async function main() {
     await browser.close();
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     const lines = [
-      `| variant (cold /numbers, 4× CPU throttle, median of ${rounds}) | JS gzip KB | JS over the wire KB | FCP ms | rows shown ms |${navigate ? ' number detail after click ms |' : ''}`,
+      `| variant (cold /numbers, 4× CPU throttle${rttMs ? `, ${rttMs} ms round trips` : ''}, median of ${rounds}) | JS gzip KB | JS over the wire KB | FCP ms | rows shown ms |${navigate ? ' number detail after click ms |' : ''}`,
       `| --- | --- | --- | --- | --- |${navigate ? ' --- |' : ''}`,
       ...VARIANTS.map((v, i) => {
         const rs = results[i];

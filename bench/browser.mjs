@@ -75,13 +75,23 @@ async function numberDetailNavigation(page, { hoverMs = 300 } = {}) {
   return Math.round((await shownAt.jsonValue()) - (await page.evaluate(() => window.__bench.clickAt)));
 }
 
-/** One cold load (fresh context = empty cache) of `path` with CPU throttling; JS bytes as transferred and gzipped. */
-export async function coldLoad(browser, proxyUrl, path, { throttle, navigate = false }) {
+/**
+ * One cold load (fresh context = empty cache) of `path` with CPU throttling; JS bytes as transferred and gzipped.
+ * `rttMs`: every request takes that much longer (Chromium's network emulation: a round trip to a distant proxy).
+ */
+export async function coldLoad(browser, proxyUrl, path, { throttle, navigate = false, rttMs = 0 }) {
   const { context, page, errors } = await newSignedInPage(browser, proxyUrl);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  if (rttMs > 0)
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: rttMs,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
   const scripts = new Map();
   cdp.on('Network.responseReceived', (e) => {
     if (e.type === 'Script') scripts.set(e.requestId, { url: e.response.url, encoded: 0 });
@@ -183,6 +193,13 @@ export async function runPageLoad({ proxyUrl, log, runs = 5 }) {
       );
       results.push(r);
     }
+    // The same with every request a round trip of RTT_MS away (a proxy in another region): what serial requests cost.
+    const distant = [];
+    for (let i = 0; i < RTT_RUNS; i++) {
+      const r = await coldLoad(browser, proxyUrl, '/numbers', { throttle: 4, rttMs: RTT_MS });
+      log(`  cold /numbers, ${RTT_MS} ms round trips #${i + 1}: FCP ${r.fcpMs} ms, rows ${r.tableMs} ms`);
+      distant.push(r);
+    }
     const best = results[0];
     return {
       throttle: 4,
@@ -201,12 +218,23 @@ export async function runPageLoad({ proxyUrl, log, runs = 5 }) {
         longestTaskMs,
         timeline,
       })),
-      consoleErrors: [...new Set(results.flatMap((r) => r.consoleErrors))],
+      distant: {
+        rttMs: RTT_MS,
+        runs: RTT_RUNS,
+        fcpMs: median(distant.map((r) => r.fcpMs)),
+        tableMs: median(distant.map((r) => r.tableMs)),
+        samples: distant.map(({ fcpMs, tableMs, timeline }) => ({ fcpMs, tableMs, timeline })),
+      },
+      consoleErrors: [...new Set([...results, ...distant].flatMap((r) => r.consoleErrors))],
     };
   } finally {
     await browser.close();
   }
 }
+
+/** Section 2's second figure: cold loads with this round-trip time added to every request. */
+const RTT_MS = 100;
+const RTT_RUNS = 3;
 
 /** Scrolls the first scrollable table region top to bottom over ~`ms`, recording frame gaps and long tasks. */
 async function scrollTable(page, ms = 3000) {

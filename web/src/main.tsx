@@ -9,32 +9,49 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { AppProviders } from './app/providers';
 import { createAppRouter } from './app/router';
+import { authQueries } from './lib/auth';
 import { endColdStart } from './lib/cold-start';
+import { queryClient } from './lib/query-client';
 
-const router = createAppRouter();
 const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing from index.html');
 const root = createRoot(container);
 
-function render() {
-  endColdStart();
-  root.render(
-    <StrictMode>
-      <AppProviders>
-        <RouterProvider router={router} />
-      </AppProviders>
-    </StrictMode>,
-  );
-}
+/** How long the router's start waits for the sign-in check (below). */
+const SIGN_IN_CHECK_WAIT_MS = 400;
 
 // The first render waits (at most FIRST_RENDER_WAIT_MS) for the router's first navigation — the sign-in check and the
 // page's code — so a cold load draws the page once instead of a "Starting…" screen and then the page (a second
 // render, layout and paint of the whole frame: ~0.2 s of main thread at 4x CPU throttle, docs/performance.md). When
 // the server is slower than that, "Starting…" shows as before.
 const FIRST_RENDER_WAIT_MS = 400;
-if (router.state.initialized) {
-  render();
-} else {
+
+// index.html preloads the sign-in check and the settings (vite.config.ts), so on a cold load their answers are usually
+// in by the time this runs, and these two fetches are answered by the preloads. The router starts once the sign-in
+// check is in the query cache (or after SIGN_IN_CHECK_WAIT_MS; the gate then joins the request in flight): the first
+// page's loader then sends its own request at once, while the page's code is still to be run, instead of after it.
+void queryClient.prefetchQuery(authQueries.config());
+void Promise.race([
+  queryClient.prefetchQuery(authQueries.me()),
+  new Promise((resolve) => setTimeout(resolve, SIGN_IN_CHECK_WAIT_MS)),
+]).then(startRouter);
+
+function startRouter() {
+  const router = createAppRouter();
+  const render = () => {
+    endColdStart();
+    root.render(
+      <StrictMode>
+        <AppProviders>
+          <RouterProvider router={router} />
+        </AppProviders>
+      </StrictMode>,
+    );
+  };
+  if (router.state.initialized) {
+    render();
+    return;
+  }
   let done = false;
   const go = () => {
     if (done) return;
