@@ -3,7 +3,7 @@
 // files taken back to a given commit, each build is served by its own proxy, and cold /numbers loads (4× CPU
 // throttle) alternate between them round by round.
 //
-//   node bench/ab-web.mjs [--rounds=5] [--set=first-route|deferred|render-once|early-auth] [--rtt=ms]
+//   node bench/ab-web.mjs [--rounds=5] [--set=first-route|deferred|render-once|early-auth] [--rtt=ms] [--throttle=4]
 //
 // Ports AB_PORT_BASE (default 9940) … +1+variants; builds in AB_BUILD_DIR (default build/bench/ab), so two runs can
 // go side by side.
@@ -101,6 +101,8 @@ const PORT_BASE = Number(process.env.AB_PORT_BASE ?? 9940);
 const rounds = Number(option('rounds', 5));
 /** Added to every request's time (Chromium's network emulation), e.g. --rtt=100 for a proxy far away. */
 const rttMs = Number(option('rtt', 0));
+/** Chromium's CPU throttling (section 2 uses 4). */
+const throttle = Number(option('throttle', 4));
 const log = (s) => process.stderr.write(`${s}\n`);
 
 function treeAt(commit, dir) {
@@ -162,7 +164,7 @@ async function main() {
       for (let k = 0; k < VARIANTS.length; k++) {
         const i = (k + r) % VARIANTS.length;
         const v = VARIANTS[i];
-        const m = await coldLoad(browser, proxies[i].url, '/numbers', { throttle: 4, navigate, rttMs });
+        const m = await coldLoad(browser, proxies[i].url, '/numbers', { throttle, navigate, rttMs });
         results[i].push(m);
         log(
           `  round ${r + 1} ${v.name}: FCP ${m.fcpMs} ms, rows ${m.tableMs} ms, JS ${m.jsGzipKb} KB gzip, ${m.jsTransferredKb} KB over the wire${navigate ? `, detail ${m.detailNavMs} ms after the click` : ''}`,
@@ -172,7 +174,7 @@ async function main() {
     await browser.close();
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     const lines = [
-      `| variant (cold /numbers, 4× CPU throttle${rttMs ? `, ${rttMs} ms round trips` : ''}, median of ${rounds}) | JS gzip KB | JS over the wire KB | FCP ms | rows shown ms |${navigate ? ' number detail after click ms |' : ''}`,
+      `| variant (cold /numbers, ${throttle}× CPU throttle${rttMs ? `, ${rttMs} ms round trips` : ''}, median of ${rounds}) | JS gzip KB | JS over the wire KB | FCP ms | rows shown ms |${navigate ? ' number detail after click ms |' : ''}`,
       `| --- | --- | --- | --- | --- |${navigate ? ' --- |' : ''}`,
       ...VARIANTS.map((v, i) => {
         const rs = results[i];
