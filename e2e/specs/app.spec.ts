@@ -24,6 +24,8 @@ test('signed-out visitors are sent to the sign-in page and come back after signi
   await expect(page.getByRole('heading', { level: 1, name: 'Flowroute ops' })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
   await expectAccessible(page);
+  // Nothing to wait for but time: the warning would come 3 s after the load event.
+  // eslint-disable-next-line playwright/no-wait-for-timeout
   await page.waitForTimeout(3_500);
   expect(preloadNotes).toEqual([]);
   // The only console noise allowed here is the browser's own report of the 401 from /auth/me.
