@@ -7,11 +7,15 @@ import { EMPTY_FILTERS, hasActiveFilters, NO_STATUS, type LogFilters } from '../
 export const FiltersBar = memo(function FiltersBar({
   filters,
   onChange,
+  onType,
   statuses,
   ours,
 }: {
   filters: LogFilters;
+  /** A choice (selects, Clear filters): applied and written to the URL at once. */
   onChange: (next: LogFilters) => void;
+  /** Typing in a text field: applied at once, written to the URL after a pause. */
+  onType: (next: LogFilters) => void;
   statuses: string[];
   ours: string[];
 }) {
@@ -68,7 +72,7 @@ export const FiltersBar = memo(function FiltersBar({
         placeholder="(312) 555-0111"
         inputMode="tel"
         value={filters.theirs}
-        onChange={(e) => onChange({ ...filters, theirs: e.currentTarget.value.replace(/\D/g, '') })}
+        onChange={(e) => onType({ ...filters, theirs: e.currentTarget.value.replace(/\D/g, '') })}
       />
       <TextInput
         label="Search"
@@ -78,7 +82,7 @@ export const FiltersBar = memo(function FiltersBar({
         placeholder="Text, id or number"
         type="search"
         value={filters.q}
-        onChange={(e) => onChange({ ...filters, q: e.currentTarget.value })}
+        onChange={(e) => onType({ ...filters, q: e.currentTarget.value })}
       />
       {hasActiveFilters(filters) ? (
         <Button variant="subtle" size="sm" onClick={() => onChange(EMPTY_FILTERS)}>

@@ -1,7 +1,7 @@
 // /messages — the MDR log for a UTC range: loaded page by page, filtered locally, charted, exported.
 import { Anchor, Button, Drawer, Group, Skeleton, Stack, Switch, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { lazy, Suspense, useCallback, useDeferredValue, useMemo } from 'react';
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '@/components/page-header';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
@@ -31,6 +31,9 @@ const VolumeChart = lazy(() => import('../components/volume-chart'));
 
 const FILTER_KEYS = ['dir', 'status', 'ours', 'theirs', 'q'] as const;
 
+/** How long typing must pause before the search text and their number are written to the URL. */
+export const URL_WRITE_DELAY_MS = 600;
+
 export function LogPage() {
   const [params, setParams] = useSearchParams();
   const { spec, resolved, setSpec } = useRangeParam();
@@ -39,11 +42,42 @@ export function LogPage() {
 
   const filterKey = FILTER_KEYS.map((k) => params.get(k) ?? '').join('\u0000');
   // eslint-disable-next-line react-hooks/exhaustive-deps -- filterKey captures exactly the params read here
-  const filters = useMemo(() => filtersFromParams(params), [filterKey]);
-  const setFilters = useCallback(
+  const urlFilters = useMemo(() => filtersFromParams(params), [filterKey]);
+  // What is typed in the two text fields applies at once and reaches the URL after a pause: a URL change is a router
+  // navigation, which re-renders the whole page and every link on it, for each key (docs/performance.md, 33).
+  // Typed text counts only as long as the URL is the one it was typed over: once the URL changes (the text reached it,
+  // or something else changed it: another filter, Clear, Back), the URL is the truth again.
+  const [typed, setTyped] = useState<{ q: string; theirs: string; over: string } | null>(null);
+  const urlWrite = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // A write still pending when the URL changes would undo that change.
+  useEffect(() => () => clearTimeout(urlWrite.current), [filterKey]);
+  const shown =
+    typed && typed.over === filterKey ? { ...urlFilters, q: typed.q, theirs: typed.theirs } : urlFilters;
+  const shownKey = `${shown.direction}\u0000${shown.status}\u0000${shown.ours}\u0000${shown.theirs}\u0000${shown.q}`;
+  // One object per distinct set of values: the text reaching the URL changes nothing on screen.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- shownKey holds every value of `shown`
+  const filters = useMemo(() => shown, [shownKey]);
+  const writeFilters = useCallback(
     (next: LogFilters) =>
       setParams((prev) => filtersToParams(next, prev), { replace: true, preventScrollReset: true }),
     [setParams],
+  );
+  // A choice (a select, Clear filters) goes to the URL at once, with the text as shown (`next` holds it).
+  const setFilters = useCallback(
+    (next: LogFilters) => {
+      clearTimeout(urlWrite.current);
+      setTyped(null);
+      writeFilters(next);
+    },
+    [writeFilters],
+  );
+  const typeFilters = useCallback(
+    (next: LogFilters) => {
+      setTyped({ q: next.q, theirs: next.theirs, over: filterKey });
+      clearTimeout(urlWrite.current);
+      urlWrite.current = setTimeout(() => writeFilters(next), URL_WRITE_DELAY_MS);
+    },
+    [writeFilters, filterKey],
   );
   const showChart = params.get('chart') !== '0';
   const selectedId = params.get('sel');
@@ -119,6 +153,7 @@ export function LogPage() {
             <FiltersBar
               filters={filters}
               onChange={setFilters}
+              onType={typeFilters}
               statuses={options.statuses}
               ours={options.ours}
             />
