@@ -44,6 +44,19 @@ describe('LogPage text filters', () => {
     expect(screen.getByLabelText('Search')).toHaveValue('hello');
   });
 
+  it('typing on after the text reached the URL keeps every key', async () => {
+    const { router } = renderLog();
+    await waitFor(() => expect(count()).toHaveTextContent('3 messages loaded'));
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Search'), 'hel');
+    await waitFor(() => expect(router.state.location.search).toContain('q=hel'), { timeout: 3_000 });
+    await user.type(screen.getByLabelText('Search'), 'lo t');
+    expect(screen.getByLabelText('Search')).toHaveValue('hello t');
+    await waitFor(() => expect(count()).toHaveTextContent('1 of 3 loaded messages matches'));
+    await waitFor(() => expect(router.state.location.search).toContain('q=hello+t'), { timeout: 3_000 });
+    expect(screen.getByLabelText('Search')).toHaveValue('hello t');
+  });
+
   it('a change of the URL from elsewhere wins over text still waiting to be written', async () => {
     const { router } = renderLog('/messages?range=7d&chart=0&q=invoice');
     await waitFor(() => expect(count()).toHaveTextContent('1 of 3 loaded messages matches'));

@@ -31,6 +31,10 @@ const VolumeChart = lazy(() => import('../components/volume-chart'));
 
 const FILTER_KEYS = ['dir', 'status', 'ours', 'theirs', 'q'] as const;
 
+/** The URL's filter params as `filterKey` reads them, once `filters` are written with filtersToParams. */
+const filtersKey = (f: LogFilters) =>
+  [f.direction === 'all' ? '' : f.direction, f.status, f.ours, f.theirs, f.q].join('\u0000');
+
 /** How long typing must pause before the search text and their number are written to the URL. */
 export const URL_WRITE_DELAY_MS = 600;
 
@@ -45,15 +49,26 @@ export function LogPage() {
   const urlFilters = useMemo(() => filtersFromParams(params), [filterKey]);
   // What is typed in the two text fields applies at once and reaches the URL after a pause: a URL change is a router
   // navigation, which re-renders the whole page and every link on it, for each key (docs/performance.md, 33).
-  // Typed text counts only as long as the URL is the one it was typed over: once the URL changes (the text reached it,
-  // or something else changed it: another filter, Clear, Back), the URL is the truth again.
-  const [typed, setTyped] = useState<{ q: string; theirs: string; over: string } | null>(null);
+  // Typed text counts while the URL is the one it was typed over, or the one its own write made (more may have been
+  // typed meanwhile). Any other URL (another filter, Clear, Back, a link) is the truth again.
+  const [typed, setTyped] = useState<{
+    q: string;
+    theirs: string;
+    over: string;
+    written: string | null;
+  } | null>(null);
   const urlWrite = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  // A write still pending when the URL changes would undo that change.
-  useEffect(() => () => clearTimeout(urlWrite.current), [filterKey]);
+  const written = useRef<string | null>(null);
+  // A write still pending when something else changes the URL would undo that change.
+  useEffect(() => {
+    if (filterKey !== written.current) clearTimeout(urlWrite.current);
+  }, [filterKey]);
+  useEffect(() => () => clearTimeout(urlWrite.current), []);
   const shown =
-    typed && typed.over === filterKey ? { ...urlFilters, q: typed.q, theirs: typed.theirs } : urlFilters;
-  const shownKey = `${shown.direction}\u0000${shown.status}\u0000${shown.ours}\u0000${shown.theirs}\u0000${shown.q}`;
+    typed && (typed.over === filterKey || typed.written === filterKey)
+      ? { ...urlFilters, q: typed.q, theirs: typed.theirs }
+      : urlFilters;
+  const shownKey = filtersKey(shown);
   // One object per distinct set of values: the text reaching the URL changes nothing on screen.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- shownKey holds every value of `shown`
   const filters = useMemo(() => shown, [shownKey]);
@@ -66,6 +81,7 @@ export function LogPage() {
   const setFilters = useCallback(
     (next: LogFilters) => {
       clearTimeout(urlWrite.current);
+      written.current = null;
       setTyped(null);
       writeFilters(next);
     },
@@ -73,9 +89,14 @@ export function LogPage() {
   );
   const typeFilters = useCallback(
     (next: LogFilters) => {
-      setTyped({ q: next.q, theirs: next.theirs, over: filterKey });
+      setTyped((t) => ({ q: next.q, theirs: next.theirs, over: filterKey, written: t?.written ?? null }));
       clearTimeout(urlWrite.current);
-      urlWrite.current = setTimeout(() => writeFilters(next), URL_WRITE_DELAY_MS);
+      urlWrite.current = setTimeout(() => {
+        const key = filtersKey(next);
+        written.current = key;
+        setTyped((t) => t && { ...t, written: key });
+        writeFilters(next);
+      }, URL_WRITE_DELAY_MS);
     },
     [writeFilters, filterKey],
   );
