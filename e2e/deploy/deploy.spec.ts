@@ -210,6 +210,27 @@ for (const topo of TOPOLOGIES) {
       ]);
     });
 
+    test('a load asks the proxy once for the sign-in check and the settings (index.html preloads them)', async ({
+      page,
+    }) => {
+      const consoleErrors = watchConsoleErrors(page);
+      await signInThroughUi(page, topo);
+      const asked: string[] = [];
+      const notes: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().startsWith(`${topo.apiOrigin}/auth/`)) asked.push(new URL(r.url()).pathname);
+      });
+      page.on('console', (msg) => {
+        if (/preload/i.test(msg.text())) notes.push(msg.text());
+      });
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 1, name: 'Numbers' })).toBeVisible();
+      await expect(page.locator('table[aria-rowcount] tbody tr td').first()).toBeVisible();
+      expect(asked.sort()).toEqual(['/auth/config', '/auth/me']);
+      expect(notes).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+    });
+
     test('core journey: sign in, find a number, set its failover, send a message, see it in the log', async ({
       page,
       request,

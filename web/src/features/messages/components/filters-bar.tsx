@@ -1,4 +1,4 @@
-// Filters over the loaded MDRs; every value lives in the URL.
+// Filters over the loaded MDRs; every value lives in the URL (typed text once typing pauses: LogPage).
 import { Button, Group, Select, TextInput } from '@mantine/core';
 import { memo, useMemo } from 'react';
 import { formatNanp } from '@/lib/format';
