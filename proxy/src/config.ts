@@ -80,7 +80,7 @@ export const ConfigSchema = z.object({
   corsOrigins: z.array(z.string()).default([]),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /**
-   * LOG_FLUSH_MS: server.ts writes log lines to stdout through a buffer (batches of ~8 KiB, written off the event loop) flushed at
+   * LOG_FLUSH_MS: server.ts writes log lines to stdout in batches of ~8 KiB, written off the event loop, flushed at
    * least this often, at start-up and at shutdown, like nginx's `access_log … buffer= flush=`. 0 = every line written
    * synchronously as it is logged (nothing is lost even on a hard crash, at more CPU per request).
    */

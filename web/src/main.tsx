@@ -10,7 +10,7 @@ import { RouterProvider } from 'react-router';
 import { AppProviders } from './app/providers';
 import { createAppRouter } from './app/router';
 import { authQueries } from './lib/auth';
-import { endColdStart } from './lib/cold-start';
+import { endColdStart, waitAtMost } from './lib/cold-start';
 import { queryClient } from './lib/query-client';
 
 const container = document.getElementById('root');
@@ -30,11 +30,9 @@ const FIRST_RENDER_WAIT_MS = 400;
 // in by the time this runs, and these two fetches are answered by the preloads. The router starts once the sign-in
 // check is in the query cache (or after SIGN_IN_CHECK_WAIT_MS; the gate then joins the request in flight): the first
 // page's loader then sends its own request at once, while the page's code is still to be run, instead of after it.
+// The settings (the header's demo badge, the sign-in page's demo hint) are asked for here only, for every screen.
 void queryClient.prefetchQuery(authQueries.config());
-void Promise.race([
-  queryClient.prefetchQuery(authQueries.me()),
-  new Promise((resolve) => setTimeout(resolve, SIGN_IN_CHECK_WAIT_MS)),
-]).then(startRouter);
+void waitAtMost(queryClient.prefetchQuery(authQueries.me()), SIGN_IN_CHECK_WAIT_MS).then(startRouter);
 
 function startRouter() {
   const router = createAppRouter();

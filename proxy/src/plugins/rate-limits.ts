@@ -189,6 +189,12 @@ export function rulesFor(
   return rules;
 }
 
+/** The counter of `rule`'s window at `t`: fixed windows aligned to the epoch (minutes, and UTC days for the daily caps). */
+function windowOf(rule: LimitRule, t: number): { key: string; end: number } {
+  const start = Math.floor(t / rule.windowMs) * rule.windowMs;
+  return { key: `${rule.key}@${start}`, end: start + rule.windowMs };
+}
+
 export class RateLimiter {
   private hits = 0;
 
@@ -216,9 +222,8 @@ export class RateLimiter {
     if (rules.length !== 1 || !increment || !decrement) return undefined;
     const rule = rules[0]!;
     const t = this.now();
-    const start = Math.floor(t / rule.windowMs) * rule.windowMs;
-    const key = `${rule.key}@${start}`;
-    const count = increment.call(this.counters, key, start + rule.windowMs);
+    const { key, end } = windowOf(rule, t);
+    const count = increment.call(this.counters, key, end);
     if (count === undefined) return undefined;
     if (count > rule.max) {
       // Over the limit: give the count back and let `hitCounted` count again and build the refusal (rare).
@@ -236,10 +241,7 @@ export class RateLimiter {
     if (++this.hits % 500 === 0) void this.counters.purgeExpired(t).catch(() => undefined);
     const taken: string[] = [];
     for (const rule of rules) {
-      // Fixed windows aligned to the epoch: minutes, and UTC days for the daily caps.
-      const start = Math.floor(t / rule.windowMs) * rule.windowMs;
-      const end = start + rule.windowMs;
-      const key = `${rule.key}@${start}`;
+      const { key, end } = windowOf(rule, t);
       const count = await this.counters.increment(key, end);
       taken.push(key);
       if (count > rule.max) {

@@ -32,8 +32,6 @@ export async function requireUser({ request }: { request: Request }) {
     const url = new URL(request.url);
     throw redirect(signInPath(`${url.pathname}${url.search}`));
   }
-  // Needed by the header's demo badge; not worth blocking the page for.
-  void queryClient.prefetchQuery(authQueries.config());
   return null;
 }
 

@@ -1,7 +1,7 @@
 // Routes of the numbers feature: the account list and one number's detail (pages load lazily).
 import type { LoaderFunctionArgs, RouteObject } from 'react-router';
 import { authQueries } from '@/lib/auth';
-import { isColdStart } from '@/lib/cold-start';
+import { isColdStart, waitAtMost } from '@/lib/cold-start';
 import { numberQueries } from '@/lib/flowroute/numbers';
 import { queryClient } from '@/lib/query-client';
 import { readListState } from './api/list-state';
@@ -20,8 +20,7 @@ async function prefetchList({ request }: LoaderFunctionArgs) {
     // On a cold load (main.tsx renders once the first navigation is done) wait a moment for the rows, so the first
     // render draws them instead of a skeleton and then the rows: nothing else is drawn meanwhile. Later visits show
     // the page at once, with its loading state.
-    if (isColdStart())
-      await Promise.race([list, new Promise((resolve) => setTimeout(resolve, COLD_LOAD_WAIT_MS))]);
+    if (isColdStart()) await waitAtMost(list, COLD_LOAD_WAIT_MS);
   }
   return null;
 }

@@ -27,40 +27,48 @@ function renderLog(path = '/messages?range=7d&chart=0') {
 
 const count = () => screen.getByTestId('filter-count');
 
+/** The log with its three messages loaded, and a user to type. */
+async function renderLoaded(path?: string, loaded = '3 messages loaded') {
+  const view = renderLog(path);
+  await waitFor(() => expect(count()).toHaveTextContent(loaded));
+  return { ...view, user: userEvent.setup() };
+}
+
+/** Waits (up to 3 s: past the pause) until the URL holds `part`. */
+const urlWillContain = (router: { state: { location: { search: string } } }, part: string) =>
+  waitFor(() => expect(router.state.location.search).toContain(part), { timeout: 3_000 });
+
 describe('LogPage text filters', () => {
   it('filters as you type and writes the search text to the URL only once typing pauses', async () => {
-    const { router } = renderLog();
-    await waitFor(() => expect(count()).toHaveTextContent('3 messages loaded'));
-    const user = userEvent.setup();
+    const { router, user } = await renderLoaded();
     const typedAt = Date.now();
     await user.type(screen.getByLabelText('Search'), 'hello');
     await waitFor(() => expect(count()).toHaveTextContent('2 of 3 loaded messages match'));
     // Only if typing and filtering took less than the pause can the URL be checked before the write.
     if (Date.now() - typedAt < URL_WRITE_DELAY_MS - 100)
       expect(router.state.location.search).not.toContain('q=');
-    await waitFor(() => expect(router.state.location.search).toContain('q=hello'), { timeout: 3_000 });
+    await urlWillContain(router, 'q=hello');
     // Nothing changes on screen when the text reaches the URL.
     expect(count()).toHaveTextContent('2 of 3 loaded messages match');
     expect(screen.getByLabelText('Search')).toHaveValue('hello');
   });
 
   it('typing on after the text reached the URL keeps every key', async () => {
-    const { router } = renderLog();
-    await waitFor(() => expect(count()).toHaveTextContent('3 messages loaded'));
-    const user = userEvent.setup();
+    const { router, user } = await renderLoaded();
     await user.type(screen.getByLabelText('Search'), 'hel');
-    await waitFor(() => expect(router.state.location.search).toContain('q=hel'), { timeout: 3_000 });
+    await urlWillContain(router, 'q=hel');
     await user.type(screen.getByLabelText('Search'), 'lo t');
     expect(screen.getByLabelText('Search')).toHaveValue('hello t');
     await waitFor(() => expect(count()).toHaveTextContent('1 of 3 loaded messages matches'));
-    await waitFor(() => expect(router.state.location.search).toContain('q=hello+t'), { timeout: 3_000 });
+    await urlWillContain(router, 'q=hello+t');
     expect(screen.getByLabelText('Search')).toHaveValue('hello t');
   });
 
   it('a change of the URL from elsewhere wins over text still waiting to be written', async () => {
-    const { router } = renderLog('/messages?range=7d&chart=0&q=invoice');
-    await waitFor(() => expect(count()).toHaveTextContent('1 of 3 loaded messages matches'));
-    const user = userEvent.setup();
+    const { router, user } = await renderLoaded(
+      '/messages?range=7d&chart=0&q=invoice',
+      '1 of 3 loaded messages matches',
+    );
     await user.clear(screen.getByLabelText('Search'));
     await user.type(screen.getByLabelText('Search'), 'hel');
     await waitFor(() => expect(count()).toHaveTextContent('2 of 3 loaded messages match'));
@@ -75,9 +83,7 @@ describe('LogPage text filters', () => {
   });
 
   it('Clear filters empties the typed text and the URL at once', async () => {
-    const { router } = renderLog();
-    await waitFor(() => expect(count()).toHaveTextContent('3 messages loaded'));
-    const user = userEvent.setup();
+    const { router, user } = await renderLoaded();
     await user.type(screen.getByLabelText('Their number'), '3125550111');
     await waitFor(() => expect(count()).toHaveTextContent('1 of 3 loaded messages matches'));
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
