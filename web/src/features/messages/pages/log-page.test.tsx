@@ -64,6 +64,17 @@ describe('LogPage text filters', () => {
     expect(screen.getByLabelText('Search')).toHaveValue('hello t');
   });
 
+  it('another filter changing while the text waits keeps both (the write adds only the text)', async () => {
+    const { router, user } = await renderLoaded();
+    await user.type(screen.getByLabelText('Search'), 'hello');
+    // E.g. a select whose change lands just before or after this key; the text is not written yet.
+    await router.navigate('/messages?range=7d&chart=0&dir=outbound', { replace: true });
+    expect(screen.getByLabelText('Search')).toHaveValue('hello');
+    await urlWillContain(router, 'q=hello');
+    expect(router.state.location.search).toContain('dir=outbound');
+    expect(count()).toHaveTextContent('2 of 3 loaded messages match');
+  });
+
   it('a change of the URL from elsewhere wins over text still waiting to be written', async () => {
     const { router, user } = await renderLoaded(
       '/messages?range=7d&chart=0&q=invoice',

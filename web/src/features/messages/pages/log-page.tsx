@@ -31,9 +31,11 @@ const VolumeChart = lazy(() => import('../components/volume-chart'));
 
 const FILTER_KEYS = ['dir', 'status', 'ours', 'theirs', 'q'] as const;
 
-/** The URL's filter params as `filterKey` reads them, once `filters` are written with filtersToParams. */
-const filtersKey = (f: LogFilters) =>
-  [f.direction === 'all' ? '' : f.direction, f.status, f.ours, f.theirs, f.q].join('\u0000');
+/** One string for a set of filter values (what the page shows is memoized on it). */
+const filtersKey = (f: LogFilters) => [f.direction, f.status, f.ours, f.theirs, f.q].join('\u0000');
+
+/** The URL's two typed fields, as written by filtersToParams. */
+const textKeyOf = (theirs: string, q: string) => `${theirs}\u0000${q}`;
 
 /** How long typing must pause before the search text and their number are written to the URL. */
 export const URL_WRITE_DELAY_MS = 600;
@@ -49,8 +51,10 @@ export function LogPage() {
   const urlFilters = useMemo(() => filtersFromParams(params), [filterKey]);
   // What is typed in the two text fields applies at once and reaches the URL after a pause: a URL change is a router
   // navigation, which re-renders the whole page and every link on it, for each key (docs/performance.md, 33).
-  // Typed text counts while the URL is the one it was typed over, or the one its own write made (more may have been
-  // typed meanwhile). Any other URL (another filter, Clear, Back, a link) is the truth again.
+  // Typed text counts while the URL's text fields are the ones it was typed over, or the ones its own write made
+  // (more may have been typed meanwhile). When something else changes them (Clear, Back, a link), the URL wins; a
+  // change of another filter (a select) leaves the typed text alone, and the write adds only the text to the URL.
+  const textKey = textKeyOf(params.get('theirs') ?? '', params.get('q') ?? '');
   const [typed, setTyped] = useState<{
     q: string;
     theirs: string;
@@ -59,13 +63,18 @@ export function LogPage() {
   } | null>(null);
   const urlWrite = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const written = useRef<string | null>(null);
-  // A write still pending when something else changes the URL would undo that change.
+  // React Router's setter reads the params of the render it came from: the delayed write takes the latest one.
+  const latestSetParams = useRef(setParams);
   useEffect(() => {
-    if (filterKey !== written.current) clearTimeout(urlWrite.current);
-  }, [filterKey]);
+    latestSetParams.current = setParams;
+  }, [setParams]);
+  // A write still pending when something else changes the text in the URL would undo that change.
+  useEffect(() => {
+    if (textKey !== written.current) clearTimeout(urlWrite.current);
+  }, [textKey]);
   useEffect(() => () => clearTimeout(urlWrite.current), []);
   const shown =
-    typed && (typed.over === filterKey || typed.written === filterKey)
+    typed && (typed.over === textKey || typed.written === textKey)
       ? { ...urlFilters, q: typed.q, theirs: typed.theirs }
       : urlFilters;
   const shownKey = filtersKey(shown);
@@ -88,17 +97,21 @@ export function LogPage() {
     [writeFilters],
   );
   const typeFilters = useCallback(
-    (next: LogFilters) => {
-      setTyped((t) => ({ q: next.q, theirs: next.theirs, over: filterKey, written: t?.written ?? null }));
+    ({ q, theirs }: LogFilters) => {
+      setTyped((t) => ({ q, theirs, over: textKey, written: t?.written ?? null }));
       clearTimeout(urlWrite.current);
       urlWrite.current = setTimeout(() => {
-        const key = filtersKey(next);
+        const key = textKeyOf(theirs, q);
         written.current = key;
         setTyped((t) => t && { ...t, written: key });
-        writeFilters(next);
+        // Only the text: the other filters stay as the URL has them now (a select may have changed since).
+        latestSetParams.current((prev) => filtersToParams({ ...filtersFromParams(prev), q, theirs }, prev), {
+          replace: true,
+          preventScrollReset: true,
+        });
       }, URL_WRITE_DELAY_MS);
     },
-    [writeFilters, filterKey],
+    [textKey],
   );
   const showChart = params.get('chart') !== '0';
   const selectedId = params.get('sel');
