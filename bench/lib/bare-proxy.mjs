@@ -1,7 +1,8 @@
 // The bench's reference row "bare node": the least a Node proxy can do for these reads — a node:http server and an
 // undici Pool (keep-alive, the same 32 connections as our proxy's default) to the emulator; it adds the Basic auth
 // header and streams the upstream body back with its status and content type. No routing, sessions, checks,
-// limits, logging or security headers: it shows the floor any Node proxy reaches on this machine.
+// limits, logging or security headers: it shows the floor any Node proxy reaches on this machine. stack.mjs starts it
+// with the same V8 heap growth as our proxy (--heap-growing-percent=300).
 //
 //   BARE_PORT=… BARE_UPSTREAM=http://127.0.0.1:… BARE_AUTHORIZATION='Basic …' node bench/lib/bare-proxy.mjs
 import http from 'node:http';

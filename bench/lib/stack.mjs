@@ -122,12 +122,17 @@ export async function signIn(proxyUrl, username = BENCH_USER, password = BENCH_P
   return setCookie.split(';')[0];
 }
 
-/** The "bare node" reference proxy in front of the emulator (node:http + undici Pool + Basic auth, nothing else). */
+/**
+ * The "bare node" reference proxy in front of the emulator (node:http + undici Pool + Basic auth, nothing else), with
+ * the same V8 heap growth our proxy sets by default (GC_HEAP_GROWING_PERCENT), so that "ours / bare" compares like
+ * with like.
+ */
+export const BARE_NODE_ARGS = ['--heap-growing-percent=300'];
 export async function startBareProxy({ port = PORTS.bare, upstreamUrl, dir }) {
   const handle = start(
     `bare-node:${port}`,
     process.execPath,
-    [path.join(path.dirname(new URL(import.meta.url).pathname), 'bare-proxy.mjs')],
+    [...BARE_NODE_ARGS, path.join(path.dirname(new URL(import.meta.url).pathname), 'bare-proxy.mjs')],
     {
       env: {
         BARE_PORT: String(port),

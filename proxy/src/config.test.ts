@@ -29,6 +29,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('tunes V8 heap growth to 300 % by default; GC_HEAP_GROWING_PERCENT=0 leaves V8 alone; nonsense is refused', () => {
+    expect(loadConfig({}).gcHeapGrowingPercent).toBe(300);
+    expect(loadConfig({ GC_HEAP_GROWING_PERCENT: '0' }).gcHeapGrowingPercent).toBe(0);
+    expect(loadConfig({ GC_HEAP_GROWING_PERCENT: ' 150 ' }).gcHeapGrowingPercent).toBe(150);
+    expect(() => loadConfig({ GC_HEAP_GROWING_PERCENT: 'lots' })).toThrow(/GC_HEAP_GROWING_PERCENT/);
+    expect(() => loadConfig({ GC_HEAP_GROWING_PERCENT: '5000' })).toThrow(/between 0 and 1000/);
+    expect(describeConfig(loadConfig({})).gcHeapGrowingPercent).toBe(300);
+  });
+
   it('is live against api.flowroute.com with both keys', () => {
     const c = loadConfig({ FLOWROUTE_ACCESS_KEY: 'acc', FLOWROUTE_SECRET_KEY: 'sec' });
     expect(c.mode).toBe('live');

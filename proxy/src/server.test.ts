@@ -89,6 +89,24 @@ describe('server.ts as a process', () => {
     );
   });
 
+  it('applyGcTuning sets a V8 flag this Node knows (V8 prints "unrecognized flag" for one it does not)', () => {
+    const run = (code: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    const tuned = run(
+      "const { applyGcTuning } = await import('./proxy/src/server.ts'); applyGcTuning(300); console.log('tuned');",
+    );
+    expect(tuned.stdout).toContain('tuned');
+    expect(tuned.stderr).not.toMatch(/unrecognized flag/i);
+    // The same check on a flag V8 does not know: the message the assertion above relies on is real.
+    const unknown = run(
+      "(await import('node:v8')).default.setFlagsFromString('--heap-growing-percentage=300');",
+    );
+    expect(unknown.stderr).toMatch(/unrecognized flag --heap-growing-percentage/);
+  });
+
   it('buffers log lines (start-up lines at once) and writes every buffered access line on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'flowroute-logflush-'));
     // LOG_FLUSH_MS=60000: no periodic flush during the test, so what appears after SIGTERM was flushed by the shutdown.
