@@ -7,7 +7,7 @@ import { measure, round } from './lib/load.mjs';
 
 /**
  * @param {{ emulatorUrl: string, proxyUrl: string, nginxUrl: string, bareUrl: string, cookie: string, pgids: {emulator: number, proxy: number, nginx: number, bare: number} }} targets
- * @param {{ connections: number[], durationS: number, warmupS: number, log: (s: string) => void }} opts
+ * @param {{ connections: number[], durationS: number, warmupS: number, rounds?: number, settleS?: number, log: (s: string) => void }} opts
  */
 export async function runProxyThroughput(targets, opts) {
   const list = await fetch(`${targets.emulatorUrl}/v2/numbers?limit=1`, {
@@ -39,25 +39,47 @@ export async function runProxyThroughput(targets, opts) {
     { server: 'nginx', base: targets.nginxUrl, prefix: '', headers: {}, pgid: targets.pgids.nginx },
   ];
 
-  const rows = [];
-  for (const { read, path } of reads) {
-    for (const connections of opts.connections) {
-      const byServer = {};
-      // Side by side in time: the four servers for one (read, connections) cell run back to back.
-      for (const s of servers) {
-        const r = await measure({
+  // Every server first answers both reads for a while at 16 connections (discarded): a long-running proxy is measured,
+  // not one whose JIT and heap limits are still settling (without it ours was ~30 % slower in its first round of 3).
+  if (opts.settleS > 0) {
+    opts.log(`  settling: each server answers both reads for ${opts.settleS} s (not counted) …`);
+    for (const s of servers)
+      for (const { path } of reads)
+        await measure({
           url: `${s.base}${s.prefix}${path}`,
           headers: s.headers,
-          connections,
-          durationS: opts.durationS,
-          warmupS: opts.warmupS,
-          cpuPgid: s.pgid,
+          connections: 16,
+          durationS: opts.settleS,
+          warmupS: 0,
         });
-        byServer[s.server] = r;
-        opts.log(
-          `  ${read.padEnd(4)} c=${String(connections).padStart(2)} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}  CPU ${r.cpuUsPerReq} µs/req`,
-        );
+  }
+
+  const rows = [];
+  const rounds = Math.max(1, opts.rounds ?? 1);
+  for (const { read, path } of reads) {
+    for (const connections of opts.connections) {
+      // Side by side in time: the four servers for one (read, connections) cell run back to back, `rounds` times,
+      // the order rotating each round, so that the machine's load drifting within the cell hits every server alike;
+      // each server's figures are the medians of its rounds (each round's own figures are kept in the JSON).
+      const runs = Object.fromEntries(servers.map((s) => [s.server, []]));
+      for (let k = 0; k < rounds; k++) {
+        const order = servers.map((_, i) => servers[(i + k) % servers.length]);
+        for (const s of order) {
+          const r = await measure({
+            url: `${s.base}${s.prefix}${path}`,
+            headers: s.headers,
+            connections,
+            durationS: opts.durationS,
+            warmupS: opts.warmupS,
+            cpuPgid: s.pgid,
+          });
+          runs[s.server].push(r);
+          opts.log(
+            `  ${read.padEnd(4)} c=${String(connections).padStart(2)}${rounds > 1 ? ` r${k + 1}` : ''} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}  CPU ${r.cpuUsPerReq} µs/req`,
+          );
+        }
       }
+      const byServer = Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, medianOf(list)]));
       rows.push({
         read,
         path,
@@ -77,6 +99,30 @@ export async function runProxyThroughput(targets, opts) {
     }
   }
   return { numberId: id, rows };
+}
+
+const median = (values) => {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : round((v[mid - 1] + v[mid]) / 2);
+};
+
+/** One server's figures for a cell: the median of each figure over the rounds; errors summed; the rounds kept. */
+export function medianOf(list) {
+  if (list.length === 1) return list[0];
+  return {
+    connections: list[0].connections,
+    requests: list.reduce((n, r) => n + r.requests, 0),
+    rps: Math.round(median(list.map((r) => r.rps))),
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+    errors: list.reduce((n, r) => n + r.errors, 0),
+    non2xx: list.reduce((n, r) => n + r.non2xx, 0),
+    cpuUsPerReq: median(list.map((r) => r.cpuUsPerReq)),
+    bytesPerReq: list[0].bytesPerReq,
+    rounds: list,
+  };
 }
 
 /** Goals at 16 connections, per read: ours ≥ 0.7× nginx's req/s, ≤ 2 ms added p99 over direct. */

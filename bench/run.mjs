@@ -1,9 +1,10 @@
 // `npm run bench`: builds into build/bench/, starts what it needs on 127.0.0.1:9900-9999 (each in its own process
 // group), measures, stops everything, prints ONE table and writes bench/results/<timestamp>.json.
 //
-//   npm run bench                      everything (~8 min on 2 cores)
+//   npm run bench                      everything (~13 min on 2 cores)
 //   npm run bench -- --only=proxy,memory   some sections: proxy, page, large, memory
-//   npm run bench -- --quick           shorter runs (2 s per load cell, 20,000 reads for memory)
+//   npm run bench -- --rounds=5        section 1: rounds per server and cell, order rotating (default 3)
+//   npm run bench -- --quick           shorter runs (one round of 2 s per load cell, 20,000 reads for memory)
 //   npm run bench -- --no-build        reuse build/bench/ from the previous run
 //   npm run bench -- --label="after X" a note stored in the JSON
 //   npm run bench -- --only=memory --memory-reads=200000   a longer memory run
@@ -39,6 +40,9 @@ const only = option('only')?.split(',') ?? SECTIONS;
 for (const s of only)
   if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}" (use ${SECTIONS.join(',')})`);
 const quick = flag('quick');
+const roundsOption = option('rounds');
+if (roundsOption !== undefined && !/^[1-9][0-9]*$/.test(roundsOption))
+  throw new Error(`--rounds must be a whole number of at least 1, got "${roundsOption}"`);
 
 // What the chosen sections need from Debian (a clean clone's README install does not bring these).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -85,8 +89,12 @@ async function main() {
     settings: {
       sections: only,
       quick,
-      loadDurationS: quick ? 2 : 5,
-      warmupS: quick ? 1 : 1.5,
+      // Section 1: each (read, connections) cell is run `proxyRounds` times per server, the order rotating.
+      proxyRounds: Number(roundsOption ?? (quick ? 1 : 3)),
+      // Section 1: before the first cell, each server answers both reads for this long (discarded).
+      proxySettleS: quick ? 1 : 4,
+      loadDurationS: quick ? 2 : 3,
+      warmupS: quick ? 1 : 1,
       connections: [1, 16, 64],
       proxyReadLimitPerMinute: BENCH_READ_LIMIT,
       emulatorSeed: 'large',
@@ -138,7 +146,14 @@ async function main() {
               bare: bare.handle.pid,
             },
           },
-          { connections: s.connections, durationS: s.loadDurationS, warmupS: s.warmupS, log },
+          {
+            connections: s.connections,
+            durationS: s.loadDurationS,
+            warmupS: s.warmupS,
+            rounds: s.proxyRounds,
+            settleS: s.proxySettleS,
+            log,
+          },
         );
         result.sections.proxy = { ...proxyRun, goals: proxyGoals(proxyRun.rows) };
         await nginx.handle.stop();

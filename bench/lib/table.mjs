@@ -226,7 +226,7 @@ export function renderTable(result) {
   const m = result.machine;
   return [
     `Flowroute ops dashboard bench, ${result.startedAt}${result.label ? ` (${result.label})` : ''}`,
-    `${m.cores} cores (${m.cpu}), ${m.memGiB} GiB, ${m.os}, Node ${m.node}; load average ${m.loadavg?.[0] ?? '?'} at start, ${m.loadavgAtEnd?.[0] ?? '?'} at end; client, servers and emulator share the cores; load ${result.settings.loadDurationS} s per cell after ${result.settings.warmupS} s warm-up; proxy read limit raised to ${fmt(result.settings.proxyReadLimitPerMinute)}/min`,
+    `${m.cores} cores (${m.cpu}), ${m.memGiB} GiB, ${m.os}, Node ${m.node}; load average ${m.loadavg?.[0] ?? '?'} at start, ${m.loadavgAtEnd?.[0] ?? '?'} at end; client, servers and emulator share the cores; load ${result.settings.loadDurationS} s per cell after ${result.settings.warmupS} s warm-up${(result.settings.proxyRounds ?? 1) > 1 ? `, section 1 the median of ${result.settings.proxyRounds} rounds per server, order rotating` : ''}; proxy read limit raised to ${fmt(result.settings.proxyReadLimitPerMinute)}/min`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
