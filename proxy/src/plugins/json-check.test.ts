@@ -72,6 +72,41 @@ describe('isJsonBytes', () => {
     expect(isJsonBytes(nested(MAX_DEPTH + 1))).toBe(false);
   });
 
+  it('agrees with JSON.parse around the 16-byte steps: every string length, every position, every truncation', () => {
+    for (let length = 0; length <= 48; length++) {
+      const plain = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'.slice(0, length);
+      expect(isJsonBytes(b(`"${plain}"`))).toBe(true);
+      expect(isJsonBytes(b(`["${plain}","${plain}"]`))).toBe(true);
+      expect(isJsonBytes(b(`"${plain}`))).toBe(false);
+      for (let at = 0; at <= length; at++) {
+        const around = (insert: string) => `{"k":"${plain.slice(0, at)}${insert}${plain.slice(at)}"}`;
+        for (const insert of ['\\n', '\\"', '\\u00e9', 'é', '\u0001', '\t', '\\x', '\\u12', '"']) {
+          const text = around(insert);
+          expect([text, isJsonBytes(b(text))]).toEqual([text, parses(b(text))]);
+        }
+      }
+    }
+    const doc = b(
+      '{"data":[{"id":"12065550100","attributes":{"alias":null,"n":-1.5e3,"ok":true,"no":false}}],"links":{}}',
+    );
+    for (let cut = 0; cut <= doc.length; cut++) {
+      const part = doc.subarray(0, cut);
+      expect([cut, isJsonBytes(part)]).toEqual([cut, parses(Buffer.from(part))]);
+    }
+  });
+
+  it('grows its memory for a large body and ignores what a larger body left behind', () => {
+    const big = b(JSON.stringify({ data: Array.from({ length: 30_000 }, (_, i) => ({ id: String(i) })) }));
+    expect(big.length).toBeGreaterThan(2 * 65_536);
+    expect(isJsonBytes(big)).toBe(true);
+    expect(isJsonBytes(big.subarray(0, big.length - 1))).toBe(false);
+    // A short body after a long one: the long one's bytes are still in the module's memory right after it.
+    expect(isJsonBytes(big.subarray(0, 20))).toBe(false);
+    expect(isJsonBytes(b('{"data":[{"id":"0"'))).toBe(false);
+    expect(isJsonBytes(b('{"data":[]}'))).toBe(true);
+    expect(isJsonBytes(b(''))).toBe(false);
+  });
+
   it('agrees with JSON.parse on generated documents and on damaged copies of them', () => {
     fc.assert(
       fc.property(fc.json({ depthSize: 'medium' }), (text) => {
