@@ -37,7 +37,7 @@ if (!process.env.TEST_DATABASE_URL) {
   console.log(`\n⚠ ${notes.at(-1)}`);
 }
 
-check('contract types up to date', 'npm run -s gen:check');
+check('generated files up to date (contract types, JSON check WebAssembly)', 'npm run -s gen:check');
 check('eslint', 'npx eslint .');
 check('prettier', 'npx prettier --check .');
 check('typecheck', 'npx tsc --noEmit');

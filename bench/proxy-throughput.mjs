@@ -75,7 +75,13 @@ export async function runProxyThroughput(targets, opts) {
           });
           runs[s.server].push(r);
           opts.log(
-            `  ${read.padEnd(4)} c=${String(connections).padStart(2)}${rounds > 1 ? ` r${k + 1}` : ''} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}  CPU ${r.cpuUsPerReq} µs/req`,
+            `  ${read.padEnd(4)} c=${String(connections).padStart(2)}${rounds > 1 ? ` r${k + 1}` : ''} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}${
+              r.non2xx
+                ? ` (${Object.entries(r.otherStatuses)
+                    .map(([k, n]) => `${k}×${n}`)
+                    .join(', ')})`
+                : ''
+            }  CPU ${r.cpuUsPerReq} µs/req`,
           );
         }
       }
@@ -119,6 +125,10 @@ export function medianOf(list) {
     p99: median(list.map((r) => r.p99)),
     errors: list.reduce((n, r) => n + r.errors, 0),
     non2xx: list.reduce((n, r) => n + r.non2xx, 0),
+    otherStatuses: list.reduce((all, r) => {
+      for (const [k, n] of Object.entries(r.otherStatuses ?? {})) all[k] = (all[k] ?? 0) + n;
+      return all;
+    }, {}),
     cpuUsPerReq: median(list.map((r) => r.cpuUsPerReq)),
     bytesPerReq: list[0].bytesPerReq,
     rounds: list,

@@ -7,6 +7,7 @@
 //   npm run bench -- --quick           shorter runs (one round of 2 s per load cell, 20,000 reads for memory)
 //   npm run bench -- --no-build        reuse build/bench/ from the previous run
 //   npm run bench -- --label="after X" a note stored in the JSON
+//   npm run bench -- --keep            keep the servers' logs and databases (the temp dir) after a successful run
 //   npm run bench -- --only=memory --memory-reads=200000   a longer memory run
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -210,8 +211,9 @@ async function main() {
   writeFileSync(file, `${JSON.stringify({ ...result, table }, null, 2)}\n`);
   process.stdout.write(`${table}\n`);
   log(`bench: wrote ${file}`);
-  // The databases and logs of a successful run are not kept (a failed run keeps them and says where).
-  rmSync(dir, { recursive: true, force: true });
+  // The databases and logs of a successful run are not kept unless --keep (a failed run keeps them and says where).
+  if (flag('keep')) log(`bench: logs and databases kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch(async (err) => {

@@ -58,7 +58,13 @@ export function renderTable(result) {
           has(r.bare) ? fmt(r.bare.cpuUsPerReq) : '',
           has(r.bare) ? `${fmt(r.oursCpuOverBare, 1)}× bare's CPU` : '',
         );
-      const errs = (x) => `${fmt(x.errors)} / ${fmt(x.non2xx)}`;
+      const statuses = (x) =>
+        x.non2xx && x.otherStatuses
+          ? ` (${Object.entries(x.otherStatuses)
+              .map(([status, n]) => `${status}×${n}`)
+              .join(', ')})`
+          : '';
+      const errs = (x) => `${fmt(x.errors)} / ${fmt(x.non2xx)}${statuses(x)}`;
       const all = [r.direct, r.ours, r.nginx, ...(has(r.bare) ? [r.bare] : [])];
       if (all.some((x) => x.errors + x.non2xx > 0))
         add(
