@@ -89,8 +89,8 @@ export const ConfigSchema = z.object({
    * GC_HEAP_GROWING_PERCENT: how far V8 lets the old generation grow past what the last full collection kept before
    * the next one starts (V8's --heap-growing-percent), set by server.ts at start-up. Every read allocates its
    * upstream body outside the JS heap, and with V8's own choice (~1.8× here) the proxy ran a full mark-compact about
-   * 4 times a second under load; 300 (4×, the most V8 picks by itself) cut the CPU per read by ~20 % and the p99 by a
-   * quarter, for ~50 MB more memory at most (docs/performance.md, change 34). 0 = V8's own heuristics.
+   * 4 times a second under load; 300 (4×, the most V8 picks by itself) cut the CPU per page of 200 numbers by ~20 %
+   * and its p99 by ~20 %, for ~45 MB more RSS in the bench (docs/performance.md, change 34). 0 = V8's own heuristics.
    */
   gcHeapGrowingPercent: z.number().int().min(0).max(1000).default(300),
   staticDir: z.string().default('dist'),

@@ -109,8 +109,9 @@ export function bufferedStdout(flushMs: number): BatchedLines {
 
 /**
  * Lets V8's old generation grow `percent` % past what the last full collection kept before it starts the next one
- * (config GC_HEAP_GROWING_PERCENT; 0 leaves V8's own heuristics). Read by V8 whenever it sets the next limit, so it
- * works when set at start-up, before the load (checked by server.test.ts in a child process).
+ * (config GC_HEAP_GROWING_PERCENT; 0 leaves V8's own heuristics). V8 reads it whenever it sets the next limit, so
+ * setting it at start-up works (measured side by side: docs/performance.md, 34); server.test.ts checks in a child
+ * process that this Node's V8 knows the flag.
  */
 export function applyGcTuning(percent: number): void {
   if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
