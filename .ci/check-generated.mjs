@@ -1,54 +1,79 @@
-// Fails (exit 1) when proxy/flowroute/api-types.gen.ts is stale: regenerates it from openapi.yaml into a
-// temp file with the same openapi-typescript command as `npm run gen:api` and compares byte for byte.
+// Fails (exit 1) when a generated file is stale: regenerates each one the way its npm script does and compares it
+// byte for byte with the committed copy.
+//   proxy/flowroute/api-types.gen.ts          from openapi.yaml (openapi-typescript, `npm run gen:api`)
+//   proxy/src/plugins/json-check.wasm.gen.ts  from json-check.wat (wabt, `npm run gen:wasm`)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WASM_SOURCE, WASM_TARGET, wasmModuleText } from './build-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const spec = 'proxy/flowroute/openapi.yaml';
-const committed = 'proxy/flowroute/api-types.gen.ts';
-const bin = join(
-  root,
-  'node_modules',
-  '.bin',
-  process.platform === 'win32' ? 'openapi-typescript.cmd' : 'openapi-typescript',
-);
 
-const dir = mkdtempSync(join(tmpdir(), 'check-generated-'));
-const fresh = join(dir, 'api-types.gen.ts');
+/** The OpenAPI types as `npm run gen:api` writes them (into a temp file, read back). */
+function apiTypesText() {
+  const bin = join(
+    root,
+    'node_modules',
+    '.bin',
+    process.platform === 'win32' ? 'openapi-typescript.cmd' : 'openapi-typescript',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'check-generated-'));
+  try {
+    const fresh = join(dir, 'api-types.gen.ts');
+    execFileSync(bin, ['proxy/flowroute/openapi.yaml', '-o', fresh], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    return readFileSync(fresh, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const FILES = [
+  {
+    committed: 'proxy/flowroute/api-types.gen.ts',
+    source: 'proxy/flowroute/openapi.yaml',
+    script: 'gen:api',
+    generate: apiTypesText,
+  },
+  { committed: WASM_TARGET, source: WASM_SOURCE, script: 'gen:wasm', generate: wasmModuleText },
+];
+
 let code = 0;
-try {
-  execFileSync(bin, [spec, '-o', fresh], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  const want = readFileSync(fresh, 'utf8');
+for (const { committed, source, script, generate } of FILES) {
+  let want;
+  try {
+    want = await generate();
+  } catch (err) {
+    const stderr = err && typeof err === 'object' && 'stderr' in err ? String(err.stderr) : String(err);
+    console.error(`check-generated: could not regenerate ${committed} from ${source}:\n${stderr}`);
+    code = 1;
+    continue;
+  }
   const committedPath = join(root, committed);
   if (!existsSync(committedPath)) {
-    console.error(`check-generated: ${committed} is missing. Run \`npm run gen:api\` and commit it.`);
+    console.error(`check-generated: ${committed} is missing. Run \`npm run ${script}\` and commit it.`);
     code = 1;
-  } else {
-    const have = readFileSync(committedPath, 'utf8');
-    if (have !== want) {
-      const a = have.split('\n');
-      const b = want.split('\n');
-      let line = 0;
-      while (line < Math.max(a.length, b.length) && a[line] === b[line]) line++;
-      console.error(
-        `check-generated: ${committed} is out of date with ${spec} (first difference at line ${line + 1}).\n` +
-          `  committed: ${JSON.stringify(a[line] ?? '<end of file>')}\n` +
-          `  expected:  ${JSON.stringify(b[line] ?? '<end of file>')}\n` +
-          'Run `npm run gen:api` and commit the result (never edit the generated file by hand).',
-      );
-      code = 1;
-    } else {
-      console.log(`check-generated: ${relative(root, committedPath)} is up to date.`);
-    }
+    continue;
   }
-} catch (err) {
-  const stderr = err && typeof err === 'object' && 'stderr' in err ? String(err.stderr) : String(err);
-  console.error(`check-generated: could not regenerate types from ${spec}:\n${stderr}`);
+  const have = readFileSync(committedPath, 'utf8');
+  if (have === want) {
+    console.log(`check-generated: ${committed} is up to date.`);
+    continue;
+  }
+  const a = have.split('\n');
+  const b = want.split('\n');
+  let line = 0;
+  while (line < Math.max(a.length, b.length) && a[line] === b[line]) line++;
+  console.error(
+    `check-generated: ${committed} is out of date with ${source} (first difference at line ${line + 1}).\n` +
+      `  committed: ${JSON.stringify(a[line] ?? '<end of file>')}\n` +
+      `  expected:  ${JSON.stringify(b[line] ?? '<end of file>')}\n` +
+      `Run \`npm run ${script}\` and commit the result (never edit the generated file by hand).`,
+  );
   code = 1;
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
 process.exit(code);

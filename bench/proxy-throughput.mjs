@@ -3,7 +3,7 @@
 // the reference row "bare node" (bench/lib/bare-proxy.mjs: node:http + undici Pool + Basic auth, nothing else) —
 // the floor any Node proxy reaches on this machine.
 import { basicAuth } from './lib/stack.mjs';
-import { measure, round } from './lib/load.mjs';
+import { formatStatuses, measure, round } from './lib/load.mjs';
 
 /**
  * @param {{ emulatorUrl: string, proxyUrl: string, nginxUrl: string, bareUrl: string, cookie: string, pgids: {emulator: number, proxy: number, nginx: number, bare: number} }} targets
@@ -75,13 +75,7 @@ export async function runProxyThroughput(targets, opts) {
           });
           runs[s.server].push(r);
           opts.log(
-            `  ${read.padEnd(4)} c=${String(connections).padStart(2)}${rounds > 1 ? ` r${k + 1}` : ''} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}${
-              r.non2xx
-                ? ` (${Object.entries(r.otherStatuses)
-                    .map(([k, n]) => `${k}×${n}`)
-                    .join(', ')})`
-                : ''
-            }  CPU ${r.cpuUsPerReq} µs/req`,
+            `  ${read.padEnd(4)} c=${String(connections).padStart(2)}${rounds > 1 ? ` r${k + 1}` : ''} ${s.server.padEnd(6)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  non-2xx ${r.non2xx}${formatStatuses(r.otherStatuses)}  CPU ${r.cpuUsPerReq} µs/req`,
           );
         }
       }

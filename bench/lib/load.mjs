@@ -58,4 +58,10 @@ export async function measure({ url, headers = {}, connections, durationS, warmu
   };
 }
 
+/** " (503×9, 502×1)" for a cell's non-2xx answers by status; '' when there were none. */
+export function formatStatuses(otherStatuses) {
+  const parts = Object.entries(otherStatuses ?? {}).map(([status, n]) => `${status}×${n}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
 export const round = (n, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);

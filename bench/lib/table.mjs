@@ -1,5 +1,7 @@
 // The one table `npm run bench` prints (Markdown, so docs/performance.md can quote it as is).
 
+import { formatStatuses } from './load.mjs';
+
 const fmt = (n, d = 0) =>
   n === null || n === undefined || Number.isNaN(n)
     ? '–'
@@ -58,13 +60,7 @@ export function renderTable(result) {
           has(r.bare) ? fmt(r.bare.cpuUsPerReq) : '',
           has(r.bare) ? `${fmt(r.oursCpuOverBare, 1)}× bare's CPU` : '',
         );
-      const statuses = (x) =>
-        x.non2xx && x.otherStatuses
-          ? ` (${Object.entries(x.otherStatuses)
-              .map(([status, n]) => `${status}×${n}`)
-              .join(', ')})`
-          : '';
-      const errs = (x) => `${fmt(x.errors)} / ${fmt(x.non2xx)}${statuses(x)}`;
+      const errs = (x) => `${fmt(x.errors)} / ${fmt(x.non2xx)}${formatStatuses(x.otherStatuses)}`;
       const all = [r.direct, r.ours, r.nginx, ...(has(r.bare) ? [r.bare] : [])];
       if (all.some((x) => x.errors + x.non2xx > 0))
         add(

@@ -105,6 +105,15 @@ describe('isJsonBytes', () => {
     expect(isJsonBytes(b('{"data":[{"id":"0"'))).toBe(false);
     expect(isJsonBytes(b('{"data":[]}'))).toBe(true);
     expect(isJsonBytes(b(''))).toBe(false);
+    // A body that is a prefix of the one before: without the zero padding its scan would run on into the old bytes.
+    for (const [before, now] of [
+      ['123456', '12'],
+      ['"abcdefghijklmnopqrstuvwxyz"', '"abc'],
+      ['[true, 1.5e10]', '[true, 1.5e'],
+    ]) {
+      expect(isJsonBytes(b(before!))).toBe(true);
+      expect([now, isJsonBytes(b(now!))]).toEqual([now, parses(b(now!))]);
+    }
   });
 
   it('agrees with JSON.parse on generated documents and on damaged copies of them', () => {

@@ -58,11 +58,10 @@
                 (if (i32.eqz (local.get $bits))
                   (then (local.set $i (i32.add (local.get $i) (i32.const 16))) (br $chars)))
                 (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $bits))))
-                (if (i32.ge_u (local.get $i) (local.get $end)) (then (return (i32.const 0))))
                 (local.set $c (i32.load8_u (local.get $i)))
                 (if (i32.eq (local.get $c) (i32.const 0x22))
                   (then (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $closed)))
-                (if (i32.ne (local.get $c) (i32.const 0x5c)) (then (return (i32.const 0)))) ;; a control character
+                (if (i32.ne (local.get $c) (i32.const 0x5c)) (then (return (i32.const 0)))) ;; a control byte, or the padding (not closed)
                 (local.set $c (i32.load8_u offset=1 (local.get $i)))
                 (if (i32.eq (local.get $c) (i32.const 0x75))
                   (then
