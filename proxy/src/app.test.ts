@@ -2,7 +2,18 @@
 import { rmSync } from 'node:fs';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { as, buildTestApp, CANARY_SECRET, makeDist, TEST_ACCESS_KEY, type TestApp } from '../test/harness';
+import { buildApp } from './app';
+import { makeConfig } from './config';
+import {
+  as,
+  buildTestApp,
+  CANARY_SECRET,
+  LogCapture,
+  makeDist,
+  TEST_ACCESS_KEY,
+  testAuth,
+  type TestApp,
+} from '../test/harness';
 import { defaultHandler, json, startStub, type Stub } from '../test/stub-upstream';
 
 let stub: Stub;
@@ -589,6 +600,40 @@ describe('secrets', () => {
     ]);
     expect(access[0]).toMatchObject({ level: 30, pid: process.pid, req_id: expect.any(String) });
     expect(Math.abs((access[0]!.time as number) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('logs the client address read as the request began, also when the socket has lost it by the answer', async () => {
+    // What a client hanging up as its answer is written looks like: the socket no longer has a peer address.
+    const logs = new LogCapture();
+    const own = await buildApp(
+      makeConfig({
+        upstream: { baseUrl: stub.url, accessKey: TEST_ACCESS_KEY, secretKey: CANARY_SECRET },
+        mode: 'live',
+        logLevel: 'info',
+        staticDir: '/nonexistent',
+      }),
+      { logStream: logs, auth: testAuth },
+    );
+    own.addHook('onSend', (request, _reply, payload, done) => {
+      Object.defineProperty(request.raw.socket, 'remoteAddress', { value: undefined });
+      done(null, payload);
+    });
+    try {
+      const res = await own.inject({
+        method: 'GET',
+        url: '/api/v2/numbers?limit=3',
+        headers: as('viewer'),
+        remoteAddress: '192.0.2.44',
+      });
+      expect(res.statusCode).toBe(200);
+      const access = logs.lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.msg === 'request');
+      expect(access).toHaveLength(1);
+      expect(access[0]).toMatchObject({ route: 'listNumbers', status: 200, remote_ip: '192.0.2.44' });
+    } finally {
+      await own.close();
+    }
   });
 
   it('escapes what a caller put in the path, and logs a 5xx at level error', async () => {
