@@ -134,7 +134,14 @@ async function main() {
     });
   }
   if (withBare) {
-    const bare = await startBareProxy({ port: portBase + 9, upstreamUrl: emulator.url, dir });
+    const profDir = profiled === 'bare' ? path.resolve('bench/results/cpu-bare') : null;
+    if (profDir) mkdirSync(profDir, { recursive: true });
+    const bare = await startBareProxy({
+      port: portBase + 9,
+      upstreamUrl: emulator.url,
+      dir,
+      nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    });
     pin(bare.handle.pid, 0);
     targets.push({ name: 'bare', handle: bare.handle, prefix: bare.url, headers: {} });
   }

@@ -128,11 +128,11 @@ export async function signIn(proxyUrl, username = BENCH_USER, password = BENCH_P
  * with like.
  */
 export const BARE_NODE_ARGS = ['--heap-growing-percent=300'];
-export async function startBareProxy({ port = PORTS.bare, upstreamUrl, dir }) {
+export async function startBareProxy({ port = PORTS.bare, upstreamUrl, dir, nodeArgs = [] }) {
   const handle = start(
     `bare-node:${port}`,
     process.execPath,
-    [...BARE_NODE_ARGS, path.join(path.dirname(new URL(import.meta.url).pathname), 'bare-proxy.mjs')],
+    [...BARE_NODE_ARGS, ...nodeArgs, path.join(path.dirname(new URL(import.meta.url).pathname), 'bare-proxy.mjs')],
     {
       env: {
         BARE_PORT: String(port),

@@ -1,5 +1,6 @@
 // Builds the proxy as a Fastify instance (tests use inject): headers, logs, health, auth, the closed API table, the SPA.
 import { randomUUID } from 'node:crypto';
+import { createServer, type RequestListener } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
@@ -14,6 +15,7 @@ import { DbRateCounters, embeddedDbCounters, MemoryRateCounters, RateLimiter } f
 import securityHeaders from './plugins/security-headers';
 import staticSpa from './plugins/static';
 import { apiRoutes } from './routes/api';
+import { createFastRead, type FastRead } from './routes/fast-read';
 import { outcomeRoutes } from './routes/outcomes';
 import type { Queryable } from './store/db';
 import type { AuditLog, IdempotencyStore, SessionUser } from './store/types';
@@ -64,7 +66,22 @@ export const REDACT_PATHS = [
 ];
 
 export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<FastifyInstance> {
+  // Reads that routes/fast-read.ts answers in front of Fastify once every plugin is registered (FAST_READS).
+  let fastRead: FastRead | null = null;
   const app = Fastify({
+    // The server Fastify would make (its timeouts included), with the fast read path in front of Fastify's handler.
+    serverFactory: (handler, options) => {
+      const listener: RequestListener = (req, res) => {
+        if (fastRead === null || !fastRead(req, res)) handler(req, res);
+      };
+      // Fastify hands its options with its defaults filled in.
+      const o = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
+      const server = createServer(listener);
+      server.keepAliveTimeout = o.keepAliveTimeout;
+      server.requestTimeout = o.requestTimeout;
+      server.setTimeout(o.connectionTimeout);
+      return server;
+    },
     logger: {
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -120,6 +137,7 @@ export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<Fa
     settleDeadlineMs: config.settle.deadlineMs,
   });
   await app.register(staticSpa, { config });
+  if (config.fastReads) fastRead = createFastRead(app, { config, limiter });
   return app;
 }
 

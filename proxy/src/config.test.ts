@@ -38,6 +38,15 @@ describe('loadConfig', () => {
     expect(describeConfig(loadConfig({})).gcHeapGrowingPercent).toBe(300);
   });
 
+  it('answers reads in front of Fastify by default; FAST_READS=off turns it off; nonsense is refused', () => {
+    expect(loadConfig({}).fastReads).toBe(true);
+    expect(loadConfig({ FAST_READS: 'off' }).fastReads).toBe(false);
+    expect(loadConfig({ FAST_READS: ' FALSE ' }).fastReads).toBe(false);
+    expect(loadConfig({ FAST_READS: 'on' }).fastReads).toBe(true);
+    expect(() => loadConfig({ FAST_READS: 'sometimes' })).toThrow(/FAST_READS must be on or off/);
+    expect(describeConfig(loadConfig({ FAST_READS: '0' })).fastReads).toBe(false);
+  });
+
   it('is live against api.flowroute.com with both keys', () => {
     const c = loadConfig({ FLOWROUTE_ACCESS_KEY: 'acc', FLOWROUTE_SECRET_KEY: 'sec' });
     expect(c.mode).toBe('live');

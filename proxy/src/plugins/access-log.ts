@@ -26,46 +26,77 @@ function str(value: string | null | undefined): string {
   return value === null || value === undefined ? 'null' : JSON.stringify(value);
 }
 
+/** One access line's fields; the line's format lives only in `accessLog` below (Fastify's hook and fast-read.ts). */
+export interface AccessFields {
+  id: string;
+  userId: string | null;
+  method: string;
+  /** The operation id, the route template, or null when no route matched. */
+  route: string | null;
+  status: number;
+  durationMs: number;
+  remoteIp: string | undefined;
+  /** Only when no route matched: the path asked for. */
+  path?: string;
+  upstreamStatus?: number | null;
+  upstreamMs?: number;
+  proxyFlag?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Writes one access line (level info, or error for a 5xx) when that level is on. */
+    accessLog: (fields: AccessFields) => void;
+  }
+}
+
 export default fp(
   async function accessLog(app: FastifyInstance) {
-    // The access line is built here from a fixed set of fields (never headers, cookies, bodies or the secret), so it
-    // skips the redaction every other line goes through (R-7's backstop; the wildcard paths cost ~6-10 µs a line,
-    // change 27) and is written as text in pino's own line format (level, time, pid, hostname, the fields, msg),
-    // without pino's generic serialiser (change 28 in docs/performance.md). It goes to the same stream as every other
-    // line, so lines never interleave, and obeys the same LOG_LEVEL.
     const appStream = (app.log as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
     const levels = pino({ level: app.log.level }, appStream);
     const stream = (levels as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]!;
     const infoOn = levels.isLevelEnabled('info');
     const errorOn = levels.isLevelEnabled('error');
     const base = `,"pid":${process.pid},"hostname":${str(hostname())}`;
+    const write = (f: AccessFields): void => {
+      const error = f.status >= 500;
+      if (!(error ? errorOn : infoOn)) return;
+      let line = `{"level":${error ? 50 : 30},"time":${Date.now()}${base},"req_id":${str(f.id)},"user_id":${str(
+        f.userId,
+      )},"method":${str(f.method)},"route":${str(f.route)},"status":${f.status},"duration_ms":${num(
+        Math.round(f.durationMs),
+      )}`;
+      if (f.remoteIp !== undefined) line += `,"remote_ip":${str(f.remoteIp)}`;
+      if (f.path !== undefined) line += `,"path":${str(f.path)}`;
+      if (f.upstreamStatus !== undefined) line += `,"upstream_status":${num(f.upstreamStatus)}`;
+      if (f.upstreamMs !== undefined) line += `,"upstream_ms":${num(f.upstreamMs)}`;
+      if (f.proxyFlag !== undefined) line += `,"proxy_flag":${str(f.proxyFlag)}`;
+      stream.write(`${line},"msg":"request"}\n`);
+    };
+    app.decorate('accessLog', write);
     if (!app.hasRequestDecorator('accessIp')) app.decorateRequest('accessIp', undefined);
-    // Callback-style hooks (like the others on every request): no promise and microtask per hook and request.
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
-      // Read now: a client that hangs up before its answer (a page left mid-load) still gets its address logged.
       request.accessIp = request.ip;
       done();
     });
     app.addHook('onResponse', (request, reply, done) => {
       const template = request.routeOptions.url;
-      // probes would drown the log
       if (template === '/livez' || template === '/readyz') return done();
-      const error = reply.statusCode >= 500;
-      if (!(error ? errorOn : infoOn)) return done();
-      let line = `{"level":${error ? 50 : 30},"time":${Date.now()}${base},"req_id":${str(request.id)},"user_id":${str(
-        userIdOf(request),
-      )},"method":${str(request.method)},"route":${str(
-        request.routeOptions.config.operationId ?? template ?? null,
-      )},"status":${reply.statusCode},"duration_ms":${num(Math.round(reply.elapsedTime))}`;
-      // pino left out a key whose value was undefined (no socket address at all): so does this.
-      if (request.accessIp !== undefined) line += `,"remote_ip":${str(request.accessIp)}`;
-      if (template === undefined)
-        line += `,"path":${str((request.raw.url ?? '').split('?')[0]?.slice(0, 200))}`;
-      if (request.upstreamStatus !== undefined) line += `,"upstream_status":${num(request.upstreamStatus)}`;
-      if (request.upstreamMs !== undefined) line += `,"upstream_ms":${num(request.upstreamMs)}`;
-      if (request.proxyFlag !== undefined) line += `,"proxy_flag":${str(request.proxyFlag)}`;
-      stream.write(`${line},"msg":"request"}\n`);
+      const fields: AccessFields = {
+        id: request.id,
+        userId: userIdOf(request),
+        method: request.method,
+        route: request.routeOptions.config.operationId ?? template ?? null,
+        status: reply.statusCode,
+        durationMs: reply.elapsedTime,
+        remoteIp: request.accessIp,
+      };
+      if (template === undefined) fields.path = (request.raw.url ?? '').split('?')[0]?.slice(0, 200) ?? '';
+      if (request.upstreamStatus !== undefined) fields.upstreamStatus = request.upstreamStatus;
+      if (request.upstreamMs !== undefined) fields.upstreamMs = request.upstreamMs;
+      if (request.proxyFlag !== undefined) fields.proxyFlag = request.proxyFlag;
+      write(fields);
       done();
     });
   },

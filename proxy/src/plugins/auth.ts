@@ -27,6 +27,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** S-13: set when purchases must carry a single-use X-Confirmation token (PURCHASE_CONFIRMATION=required). */
     purchaseConfirmation: ConfirmationStore | null;
+    /** The user of a Cookie header's session when known without a query (fast-read.ts), else undefined. */
+    cachedSessionUser?: (cookie: string | undefined) => SessionUser | undefined;
   }
   interface FastifyRequest {
     /** The signed-in staff member, or null. Set for /api, /admin and /auth requests. */
@@ -50,7 +52,11 @@ export function clearedSessionCookie(): string {
 
 /** The session token from the Cookie header (first occurrence), or null. */
 export function readSessionToken(request: FastifyRequest): string | null {
-  const raw = request.headers.cookie;
+  return sessionTokenOf(request.headers.cookie);
+}
+
+/** The session token in a Cookie header, or null. */
+export function sessionTokenOf(raw: string | undefined): string | null {
   if (!raw) return null;
   for (const part of raw.split(';')) {
     const i = part.indexOf('=');
@@ -109,6 +115,12 @@ export const authPlugin = fp(
     const cookieMaxAge = Math.floor(store.sessions.absoluteMs / 1000);
 
     if (!app.hasRequestDecorator('user')) app.decorateRequest('user', null);
+    // For fast-read.ts: the signed-in user when the session's row is cached and exact, else undefined (no session,
+    // or one only `lookup` can decide: the request then goes through the hook below).
+    app.decorate('cachedSessionUser', (cookie: string | undefined): SessionUser | undefined => {
+      const token = sessionTokenOf(cookie);
+      return token ? store.sessions.lookupCached(token)?.user : undefined;
+    });
 
     // Callback style: a session whose row is cached and exact (PGlite, nothing written since) is answered
     // synchronously, without a promise and microtask per request; anything else goes through `lookup`.

@@ -9,6 +9,13 @@ export function isPrivatePath(url: string): boolean {
   return /^\/(api|auth|admin)(\/|\?|$)/i.test(url);
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The headers put on every answer (helmet's set, computed once); fast-read.ts writes the same. */
+    securityHeaders: Readonly<Record<string, string>>;
+  }
+}
+
 /** Headers Fastify itself puts on the probe's answer (everything else on it is helmet's). */
 const FASTIFY_OWN = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);
 
@@ -63,6 +70,7 @@ export default fp(
       xFrameOptions: { action: 'deny' },
       crossOriginEmbedderPolicy: false,
     });
+    app.decorate('securityHeaders', Object.freeze(headers));
     app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers);
       done();

@@ -46,6 +46,21 @@ function problemsError(
   };
 }
 
+/** Step 3 (also fast-read.ts): the upstream path and query, built from the path params and query this table checked. */
+export function upstreamTarget(
+  op: Operation,
+  match: RegExpExecArray,
+  query: Map<string, string>,
+): { ok: true; pathAndQuery: string } | { ok: false; error: ProxyErrorInit } {
+  const path = op.upstreamPath(match.groups ?? {});
+  if (!path.ok)
+    return { ok: false, error: problemsError(400, 'invalid_parameter', 'Bad Request', path.problems) };
+  const checked = checkQuery(op, query);
+  if (!checked.ok)
+    return { ok: false, error: problemsError(400, 'invalid_parameter', 'Bad Request', checked.problems) };
+  return { ok: true, pathAndQuery: `${path.value}${checked.value}` };
+}
+
 function sendAnswer(
   reply: FastifyReply,
   answer: { status: number; headers: Record<string, string>; body: string; raw?: Buffer },
@@ -131,13 +146,9 @@ async function handle(
   }
 
   // 3. Path params, query, body.
-  const path = op.upstreamPath(match.groups ?? {});
-  if (!path.ok)
-    return sendProxyError(reply, problemsError(400, 'invalid_parameter', 'Bad Request', path.problems));
-  const query = checkQuery(op, raw.query);
-  if (!query.ok)
-    return sendProxyError(reply, problemsError(400, 'invalid_parameter', 'Bad Request', query.problems));
-  const pathAndQuery = `${path.value}${query.value}`;
+  const upstream = upstreamTarget(op, match, raw.query);
+  if (!upstream.ok) return sendProxyError(reply, upstream.error);
+  const pathAndQuery = upstream.pathAndQuery;
 
   if (op.kind === 'read') {
     // Our own limit (R-5): refused before anything is sent. (Not awaited when it is already known: one microtask less.)
