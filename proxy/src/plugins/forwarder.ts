@@ -42,6 +42,34 @@ export interface ProxyAnswer {
   raw?: Buffer;
 }
 
+/**
+ * A read passed through: `body` is decoded from `raw` only when read. A class with the getter on its prototype, not
+ * an object literal with its own getter: with the literal, every read's body buffer was still referenced when the
+ * young generation was collected, was promoted, and was only freed by a full mark-compact; the proxy's ArrayBuffer
+ * memory grew ~1 KB per small read and V8 ran a full collection for that "external memory pressure" about every
+ * 2 s under load (docs/performance.md, change 37).
+ */
+class ReadAnswer implements ProxyAnswer {
+  readonly upstreamStatus: number;
+  readonly proxyError = null;
+  attempts?: number;
+  private text: string | undefined = undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly raw: Buffer,
+    readonly upstreamMs: number,
+    readonly reached: 'no' | 'yes',
+  ) {
+    this.upstreamStatus = status;
+  }
+
+  get body(): string {
+    return (this.text ??= this.raw.toString('utf8'));
+  }
+}
+
 /** Statuses of a read worth one more try (Flowroute or its front door hiccupped). */
 const RETRY_STATUSES = new Set([502, 503, 504]);
 /** Proxy codes of a read that failed on the connection (before any answer). */
@@ -495,19 +523,7 @@ export class FlowrouteForwarder {
     }
     // A read is written to the browser as the bytes received (`raw`); the text is decoded only if someone asks
     // (the outcome settler reads it back; the reply never does).
-    let text: string | undefined;
-    return {
-      status,
-      headers,
-      get body() {
-        return (text ??= raw.toString('utf8'));
-      },
-      raw,
-      upstreamStatus: status,
-      upstreamMs: ms,
-      reached,
-      proxyError: null,
-    };
+    return new ReadAnswer(status, headers, raw, ms, reached);
   }
 }
 
