@@ -132,7 +132,11 @@ export async function startBareProxy({ port = PORTS.bare, upstreamUrl, dir, node
   const handle = start(
     `bare-node:${port}`,
     process.execPath,
-    [...BARE_NODE_ARGS, ...nodeArgs, path.join(path.dirname(new URL(import.meta.url).pathname), 'bare-proxy.mjs')],
+    [
+      ...BARE_NODE_ARGS,
+      ...nodeArgs,
+      path.join(path.dirname(new URL(import.meta.url).pathname), 'bare-proxy.mjs'),
+    ],
     {
       env: {
         BARE_PORT: String(port),

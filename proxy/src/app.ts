@@ -138,6 +138,11 @@ export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<Fa
   });
   await app.register(staticSpa, { config });
   if (config.fastReads) fastRead = createFastRead(app, { config, limiter });
+  // Closing (also app.close() without server.ts's drain): every request is Fastify's again, which answers 503.
+  app.addHook('preClose', (done) => {
+    fastRead = null;
+    done();
+  });
   return app;
 }
 

@@ -237,6 +237,15 @@ describe('fast reads answer exactly like Fastify', () => {
   });
 });
 
+describe('the server in front of Fastify', () => {
+  it("keeps Fastify's timeouts (keep-alive 72 s, request 30 s)", () => {
+    for (const s of [fast, slow]) {
+      expect(s.app.server.keepAliveTimeout).toBe(72_000);
+      expect(s.app.server.requestTimeout).toBe(30_000);
+    }
+  });
+});
+
 describe('fast reads and the rate limit (R-5)', () => {
   let limited: Side;
   let cookie: string;
