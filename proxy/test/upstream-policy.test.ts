@@ -1,7 +1,8 @@
 // R-2 retries (reads once, mutations never), R-3 circuit breaker (fast 503, reported by /readyz, half-open probe), R-4 cap on
 // requests in flight with a bounded queue (503 overloaded), against a scripted stub upstream.
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Bulkhead, CircuitBreaker, RetryBudget } from '../src/plugins/upstream-policy';
+import { Bulkhead, CircuitBreaker, RetryBudget, TimeRing } from '../src/plugins/upstream-policy';
 import { as, buildTestApp, type TestApp } from './harness';
 import { json, startStub, type Stub } from './stub-upstream';
 
@@ -287,5 +288,53 @@ describe('through the proxy', () => {
     const shed = results.filter((r) => r.statusCode === 503);
     expect(shed.every((r) => r.headers['x-proxy-error'] === 'overloaded')).toBe(true);
     expect(stub.requests).toHaveLength(4);
+  });
+});
+
+describe("TimeRing (the breaker's and the retry budget's windows)", () => {
+  it('keeps exactly what a plain list would, through growth, wrap-around and clearing', () => {
+    type Op = { push: number; flag: boolean } | { drop: number } | { clear: true };
+    // Mostly pushes with small steps and drops that keep a long tail, so the ring fills, wraps around and grows.
+    const op = fc.oneof(
+      { weight: 40, arbitrary: fc.record({ push: fc.integer({ min: 0, max: 5 }), flag: fc.boolean() }) },
+      { weight: 8, arbitrary: fc.record({ drop: fc.integer({ min: 0, max: 300 }) }) },
+      { weight: 1, arbitrary: fc.constant({ clear: true as const }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 200, maxLength: 2000 }), (ops: Op[]) => {
+        const ring = new TimeRing();
+        let model: { at: number; flag: boolean }[] = [];
+        let clock = 0;
+        for (const o of ops) {
+          if ('push' in o) {
+            clock += o.push; // times only move forward, as Date.now() does here
+            ring.push(clock, o.flag);
+            model.push({ at: clock, flag: o.flag });
+          } else if ('drop' in o) {
+            const cutoff = clock - o.drop;
+            const gone = model.filter((e) => e.at < cutoff);
+            model = model.filter((e) => e.at >= cutoff);
+            expect(ring.dropBefore(cutoff)).toBe(gone.filter((e) => e.flag).length);
+            expect(ring.dropBefore(cutoff)).toBe(0);
+          } else {
+            ring.clear();
+            model = [];
+          }
+          expect(ring.size).toBe(model.length);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('holds 100,000 entries and drops them oldest first', () => {
+    const ring = new TimeRing();
+    for (let t = 0; t < 100_000; t++) ring.push(t, t % 10 === 0);
+    expect(ring.size).toBe(100_000);
+    expect(ring.dropBefore(50_000)).toBe(5_000);
+    expect(ring.size).toBe(50_000);
+    for (let t = 100_000; t < 120_000; t++) ring.push(t, false);
+    expect(ring.dropBefore(110_000)).toBe(5_000);
+    expect(ring.size).toBe(10_000);
   });
 });

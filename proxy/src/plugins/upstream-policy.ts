@@ -27,13 +27,9 @@ export class CircuitBreaker {
   private consecutive = 0;
   private openedAt = 0;
   private probeInFlight = false;
-  /**
-   * The calls of the last windowMs, oldest first, from `head` on (entries before it have left the window; the array
-   * is compacted now and then instead of shifted on every call, which was O(calls in the window) per request).
-   */
-  private window: { at: number; failed: boolean }[] = [];
-  private head = 0;
-  /** Failed calls among window[head…]. */
+  /** The calls of the last windowMs, oldest first, each flagged when it failed. */
+  private readonly window = new TimeRing();
+  /** Failed calls in the window. */
   private failures = 0;
   /** How many times the breaker opened (metrics/tests). */
   opened = 0;
@@ -70,7 +66,7 @@ export class CircuitBreaker {
       if (probe) this.trip(t); // a probe that tells nothing: stay careful
       return;
     }
-    this.window.push({ at: t, failed: !ok });
+    this.window.push(t, !ok);
     if (!ok) this.failures++;
     this.prune(t);
     if (ok) {
@@ -87,7 +83,7 @@ export class CircuitBreaker {
       return;
     }
     if (this.state !== 'closed') return;
-    const calls = this.window.length - this.head;
+    const calls = this.window.size;
     if (
       this.consecutive >= this.opts.consecutiveFailures ||
       (calls >= this.opts.minVolume && this.failures / calls >= this.opts.failureRatio)
@@ -113,25 +109,12 @@ export class CircuitBreaker {
   }
 
   private clearWindow(): void {
-    this.window = [];
-    this.head = 0;
+    this.window.clear();
     this.failures = 0;
   }
 
   private prune(t: number): void {
-    const cutoff = t - this.opts.windowMs;
-    const w = this.window;
-    let i = this.head;
-    while (i < w.length && w[i]!.at < cutoff) {
-      if (w[i]!.failed) this.failures--;
-      i++;
-    }
-    this.head = i;
-    // Drop the expired entries in one go once they are at least half of the array.
-    if (i > 1024 && i * 2 > w.length) {
-      this.window = w.slice(i);
-      this.head = 0;
-    }
+    this.failures -= this.window.dropBefore(t - this.opts.windowMs);
   }
 }
 
@@ -228,24 +211,76 @@ export class RetryBudget {
 
 /** Times in the order they happened; the old ones are dropped from the front in O(1) amortised. */
 class Timestamps {
-  private at: number[] = [];
-  private head = 0;
+  private readonly ring = new TimeRing();
 
   push(t: number): void {
-    this.at.push(t);
+    this.ring.push(t, false);
   }
 
   /** Drops the times before `cutoff` and returns how many are left. */
   countSince(cutoff: number): number {
-    const at = this.at;
-    let i = this.head;
-    while (i < at.length && at[i]! < cutoff) i++;
-    this.head = i;
-    if (i > 1024 && i * 2 > at.length) {
-      this.at = at.slice(i);
-      this.head = 0;
+    this.ring.dropBefore(cutoff);
+    return this.ring.size;
+  }
+}
+
+/**
+ * Times in arrival order, each with a flag, in a ring of typed arrays that doubles when full: no object per entry.
+ * The breaker's and the retry budget's windows hold every call of the last 10 s; as one object each, they all lived
+ * long enough to be promoted and were the bulk of what the old generation gained per read (docs/performance.md, 38).
+ */
+const RING_INITIAL = 64; // a power of two, like every size the ring grows to
+
+export class TimeRing {
+  private at = new Float64Array(RING_INITIAL);
+  private flag = new Uint8Array(RING_INITIAL);
+  private start = 0;
+  /** Entries held. */
+  size = 0;
+
+  push(t: number, flagged: boolean): void {
+    if (this.size === this.at.length) this.grow();
+    const i = (this.start + this.size) & (this.at.length - 1);
+    this.at[i] = t;
+    this.flag[i] = flagged ? 1 : 0;
+    this.size++;
+  }
+
+  /** Drops the entries before `cutoff` (oldest first); returns how many of them were flagged. */
+  dropBefore(cutoff: number): number {
+    const mask = this.at.length - 1;
+    let flagged = 0;
+    while (this.size > 0 && this.at[this.start]! < cutoff) {
+      flagged += this.flag[this.start]!;
+      this.start = (this.start + 1) & mask;
+      this.size--;
     }
-    return this.at.length - this.head;
+    return flagged;
+  }
+
+  /** Empties it, and gives back the memory of a burst. */
+  clear(): void {
+    this.start = 0;
+    this.size = 0;
+    if (this.at.length > 4096) {
+      this.at = new Float64Array(RING_INITIAL);
+      this.flag = new Uint8Array(RING_INITIAL);
+    }
+  }
+
+  private grow(): void {
+    const n = this.at.length * 2;
+    const mask = this.at.length - 1;
+    const at = new Float64Array(n);
+    const flag = new Uint8Array(n);
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.start + k) & mask;
+      at[k] = this.at[i]!;
+      flag[k] = this.flag[i]!;
+    }
+    this.at = at;
+    this.flag = flag;
+    this.start = 0;
   }
 }
 
