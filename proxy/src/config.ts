@@ -95,8 +95,8 @@ export const ConfigSchema = z.object({
   gcHeapGrowingPercent: z.number().int().min(0).max(1000).default(300),
   /**
    * FAST_READS: `on` (default) answers a signed-in user's valid read, when its session and rate-limit counter are
-   * known without a query, in front of Fastify (routes/fast-read.ts: the same checks, headers and access line, ~⅓ less
-   * CPU per small read; docs/performance.md, change 36). `off`: every request through Fastify.
+   * known without a query, in front of Fastify (routes/fast-read.ts: the same checks, headers and access line, ~10 % less
+   * CPU per read; docs/performance.md, change 36). `off`: every request through Fastify.
    */
   fastReads: z.boolean().default(true),
   staticDir: z.string().default('dist'),
