@@ -38,8 +38,8 @@ describe('loadConfig', () => {
     expect(describeConfig(loadConfig({})).gcHeapGrowingPercent).toBe(300);
   });
 
-  it('answers reads through Fastify by default; FAST_READS=on puts the fast path in front; nonsense is refused', () => {
-    expect(loadConfig({}).fastReads).toBe(false);
+  it('answers reads in front of Fastify by default; FAST_READS=off turns it off; nonsense is refused', () => {
+    expect(loadConfig({}).fastReads).toBe(true);
     expect(loadConfig({ FAST_READS: 'off' }).fastReads).toBe(false);
     expect(loadConfig({ FAST_READS: ' FALSE ' }).fastReads).toBe(false);
     expect(loadConfig({ FAST_READS: 'on' }).fastReads).toBe(true);

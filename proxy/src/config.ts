@@ -94,12 +94,11 @@ export const ConfigSchema = z.object({
    */
   gcHeapGrowingPercent: z.number().int().min(0).max(1000).default(300),
   /**
-   * FAST_READS: `on` answers a signed-in user's valid read, when its session and rate-limit counter are
+   * FAST_READS: `on` (default) answers a signed-in user's valid read, when its session and rate-limit counter are
    * known without a query, in front of Fastify (routes/fast-read.ts: the same checks, headers and access line, ~10 % less
-   * CPU per read; docs/performance.md, change 36). `off` (default until the outage-recovery e2e passes with it on:
-   * with `on` the UI came back after a Flowroute outage later than the test allows): every request through Fastify.
+   * CPU per read; docs/performance.md, change 36). `off`: every request through Fastify.
    */
-  fastReads: z.boolean().default(false),
+  fastReads: z.boolean().default(true),
   staticDir: z.string().default('dist'),
   /** Upstream deadlines (R-1). */
   timeouts: z
