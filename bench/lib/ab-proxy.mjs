@@ -28,6 +28,13 @@ const connections = one('connections', '16').split(',').map(Number);
 const readsWanted = one('reads', 'one,list').split(',');
 const portBase = Number(one('port-base', '9920'));
 const profiled = one('cpu-prof', null);
+/** Node's arguments for a server: a CPU profile into bench/results/cpu-<name>/ when --cpu-prof names it. */
+const profArgs = (name) => {
+  if (profiled !== name) return [];
+  const dir = path.resolve(`bench/results/cpu-${name}`);
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+};
 const withBare = args.includes('--bare');
 // --pin: every server under test on CPU 0, the emulator and this process (the load generator) on CPU 1, so the
 // servers never share a core with the load they answer; CPU per request moves less from round to round.
@@ -114,15 +121,13 @@ async function main() {
 
   const targets = [];
   for (const v of variants) {
-    const profDir = profiled === v.name ? path.resolve(`bench/results/cpu-${v.name}`) : null;
-    if (profDir) mkdirSync(profDir, { recursive: true });
     const proxy = await startProxy({
       port: v.port,
       upstreamUrl: emulator.url,
       dir,
       proxyDir: v.proxyDir,
       extraEnv: v.env,
-      nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+      nodeArgs: profArgs(v.name),
     });
     pin(proxy.handle.pid, 0);
     const cookie = await signIn(proxy.url);
@@ -134,13 +139,11 @@ async function main() {
     });
   }
   if (withBare) {
-    const profDir = profiled === 'bare' ? path.resolve('bench/results/cpu-bare') : null;
-    if (profDir) mkdirSync(profDir, { recursive: true });
     const bare = await startBareProxy({
       port: portBase + 9,
       upstreamUrl: emulator.url,
       dir,
-      nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+      nodeArgs: profArgs('bare'),
     });
     pin(bare.handle.pid, 0);
     targets.push({ name: 'bare', handle: bare.handle, prefix: bare.url, headers: {} });

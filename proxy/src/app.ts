@@ -15,7 +15,7 @@ import { DbRateCounters, embeddedDbCounters, MemoryRateCounters, RateLimiter } f
 import securityHeaders from './plugins/security-headers';
 import staticSpa from './plugins/static';
 import { apiRoutes } from './routes/api';
-import { createFastRead, type FastRead } from './routes/fast-read';
+import { createFastRead, MAX_PARAM_LENGTH, type FastRead } from './routes/fast-read';
 import { outcomeRoutes } from './routes/outcomes';
 import type { Queryable } from './store/db';
 import type { AuditLog, IdempotencyStore, SessionUser } from './store/types';
@@ -90,6 +90,8 @@ export async function buildApp(config: Config, deps: BuildDeps = {}): Promise<Fa
     // access-log.ts writes exactly one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'req_id' }),
     genReqId: () => randomUUID(),
+    // One limit for both paths: fast-read.ts leaves a longer path parameter to Fastify, which answers it 414.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     requestTimeout: 30_000,
     bodyLimit: 1024 * 1024,

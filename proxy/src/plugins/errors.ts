@@ -43,6 +43,14 @@ export function errorBody(init: ProxyErrorInit): { errors: Record<string, unknow
   return { errors: [first, ...rest] };
 }
 
+/** The answer to a bug: an error nothing else mapped (here, and a fast read's, routes/fast-read.ts). */
+export const INTERNAL_ERROR: ProxyErrorInit = {
+  status: 500,
+  code: 'internal',
+  title: 'Internal Server Error',
+  detail: 'The proxy hit an unexpected error. It has been logged.',
+};
+
 /** Sends a proxy-made error. Returns the reply so handlers can `return sendProxyError(...)`. */
 export function sendProxyError(reply: FastifyReply, init: ProxyErrorInit): FastifyReply {
   reply.request.proxyFlag ??= init.code;
@@ -119,12 +127,7 @@ export default fp(
       const mapped = mapFastifyError(err);
       if (mapped) return sendProxyError(reply, mapped);
       request.log.error({ err: { message: err.message, code: err.code, name: err.name } }, 'unhandled error');
-      return sendProxyError(reply, {
-        status: 500,
-        code: 'internal',
-        title: 'Internal Server Error',
-        detail: 'The proxy hit an unexpected error. It has been logged.',
-      });
+      return sendProxyError(reply, INTERNAL_ERROR);
     });
   },
   { name: 'proxy-errors' },

@@ -12,7 +12,8 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { allowedOrigins, corsHeaders } from '../plugins/cors';
-import { errorBody } from '../plugins/errors';
+import type { AccessFields } from '../plugins/access-log';
+import { errorBody, INTERNAL_ERROR } from '../plugins/errors';
 import type { ProxyAnswer } from '../plugins/forwarder';
 import { rulesFor, type RateLimiter } from '../plugins/rate-limits';
 import { roleAtLeast } from '../store/types';
@@ -28,8 +29,8 @@ const READS = OPERATIONS.filter((op) => op.kind === 'read' && op.method === 'GET
   (a, b) => Number(a.routePath.includes(':')) - Number(b.routePath.includes(':')),
 );
 
-/** find-my-way's default maxParamLength: Fastify answers a longer path parameter 404 (no route). */
-const MAX_PARAM_LENGTH = 100;
+/** The longest path parameter (app.ts gives Fastify's router the same): Fastify answers a longer one 414. */
+export const MAX_PARAM_LENGTH = 100;
 
 /** `app.log.child({ req_id })`, made only if the forwarder logs something for this request (rare: warnings, errors). */
 function lazyChild(log: FastifyBaseLogger, id: string): FastifyBaseLogger {
@@ -58,6 +59,12 @@ export function createFastRead(
   // Fastify's request.ip: the last untrusted address of X-Forwarded-For when TRUST_PROXY names the proxies.
   const trust = config.trustProxy.length > 0 ? proxyAddr.compile(config.trustProxy) : null;
   const readiness = app.readiness;
+  const internalError = {
+    status: INTERNAL_ERROR.status,
+    headers: { 'x-proxy-error': INTERNAL_ERROR.code, 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(errorBody(INTERNAL_ERROR)),
+    proxyError: INTERNAL_ERROR.code,
+  };
 
   function write(
     res: ServerResponse,
@@ -107,48 +114,30 @@ export function createFastRead(
     const log = lazyChild(app.log, id);
     app.flowroute
       .send({ method: 'GET', pathAndQuery: target.pathAndQuery, json: null, kind: 'read', log })
-      .then(
-        (answer) => {
-          write(res, id, origin, answer);
-          app.accessLog({
-            id,
-            userId: user.id,
-            method: 'GET',
-            route: op.operationId,
-            status: answer.status,
-            durationMs: performance.now() - started,
-            remoteIp,
-            upstreamStatus: answer.upstreamStatus,
-            upstreamMs: answer.upstreamMs,
-            ...(answer.proxyError ? { proxyFlag: answer.proxyError } : {}),
-          });
-        },
-        (err: unknown) => {
-          // The forwarder answers every failure itself; this is a bug, answered like errors.ts answers one.
-          log.error({ err: { message: (err as Error).message } }, 'unhandled error');
-          const init = {
-            status: 500,
-            code: 'internal',
-            title: 'Internal Server Error',
-            detail: 'The proxy hit an unexpected error. It has been logged.',
-          };
-          write(res, id, origin, {
-            status: 500,
-            headers: { 'x-proxy-error': init.code, 'content-type': 'application/json; charset=utf-8' },
-            body: JSON.stringify(errorBody(init)),
-          });
-          app.accessLog({
-            id,
-            userId: user.id,
-            method: 'GET',
-            route: op.operationId,
-            status: 500,
-            durationMs: performance.now() - started,
-            remoteIp,
-            proxyFlag: init.code,
-          });
-        },
-      );
+      .catch((err: unknown) => {
+        // The forwarder answers every failure itself; this is a bug, answered as errors.ts answers one.
+        log.error({ err: { message: (err as Error).message } }, 'unhandled error');
+        return null;
+      })
+      .then((answer) => {
+        const sent = answer ?? internalError;
+        write(res, id, origin, sent);
+        const fields: AccessFields = {
+          id,
+          userId: user.id,
+          method: 'GET',
+          route: op.operationId,
+          status: sent.status,
+          durationMs: performance.now() - started,
+          remoteIp,
+        };
+        if (answer) {
+          fields.upstreamStatus = answer.upstreamStatus;
+          fields.upstreamMs = answer.upstreamMs;
+        }
+        if (sent.proxyError) fields.proxyFlag = sent.proxyError;
+        app.accessLog(fields);
+      });
     return true;
   };
 }
